@@ -1,0 +1,2 @@
+/** Connection settings, secrets and the classification of database errors, shared by capture and apply. */
+package io.accountsync.connect;

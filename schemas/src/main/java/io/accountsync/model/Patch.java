@@ -1,0 +1,36 @@
+package io.accountsync.model;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What must be written to one environment for one account.
+ *
+ * @param env       the target environment
+ * @param globalId  the canonical account
+ * @param localKey  the account's key in the target, or null when it is to be created
+ * @param username  the username to use in the target (for creates and for readable comments)
+ * @param kind      create, or set fields
+ * @param values    field values to write (only synced fields)
+ * @param reason    why: shown in dry-run comments and the audit log
+ */
+public record Patch(
+        String env,
+        long globalId,
+        String localKey,
+        String username,
+        Kind kind,
+        Map<String, String> values,
+        String reason) {
+
+    public enum Kind { CREATE, UPDATE }
+
+    public Patch {
+        Objects.requireNonNull(env, "env");
+        Objects.requireNonNull(kind, "kind");
+        values = values == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+        if (kind == Kind.UPDATE && localKey == null) {
+            throw new IllegalArgumentException("an update patch needs the local key");
+        }
+    }
+}
