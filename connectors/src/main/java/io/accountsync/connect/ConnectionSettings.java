@@ -41,6 +41,12 @@ public record ConnectionSettings(Dialect dialect, String host, int port, String 
         Properties p = new Properties();
         p.setProperty("user", user);
         p.setProperty("password", password.reveal());
+        // Fail fast when a host is down: the callers retry with backoff.
+        if (dialect == Dialect.POSTGRESQL) {
+            p.setProperty("connectTimeout", "5");
+        } else {
+            p.setProperty("connectTimeout", "5000");
+        }
         return p;
     }
 

@@ -1,6 +1,28 @@
 package io.accountsync.cli;
 
-public final class Main {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code accountsync} command line: thin wiring over the daemon's stages. */
+@Command(name = "accountsync", mixinStandardHelpOptions = true, version = "accountsync 0.1.0",
+        description = "One person, one account, everywhere: keeps accounts in line across application databases.",
+        subcommands = {RunCommand.class, ConfigCommand.class, UpgradeCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
     }
 }

@@ -46,5 +46,8 @@ public interface Profile {
      * Why a value cannot be stored in this application's column, or empty when it can. The reason
      * names the field and the limit, never the value itself.
      */
-    Optional<String> rejects(String field, String value);
+    Optional<String> rejects(String field, String value, ColumnLimits limits);
+
+    /** The tables (unqualified) whose column limits {@link #rejects} consults. */
+    List<String> writtenTables();
 }

@@ -1,0 +1,159 @@
+package io.accountsync.apply;
+
+import io.accountsync.capture.TransactionIds;
+import io.accountsync.connect.ConnectionSettings;
+import io.accountsync.connect.ErrorClass;
+import io.accountsync.connect.SqlErrors;
+import io.accountsync.model.Dialect;
+import io.accountsync.model.Patch;
+import io.accountsync.profile.ColumnLimits;
+import io.accountsync.profile.Profile;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jooq.DSLContext;
+import org.jooq.Query;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes patches into an environment's database through jOOQ, one transaction per batch, over one
+ * connection that is re-opened after a failure. Not thread-safe: one writer per apply worker.
+ */
+public final class JdbcPatchWriter implements PatchWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcPatchWriter.class);
+
+    private final String env;
+    private final ConnectionSettings connection;
+    private final Profile profile;
+    private Connection jdbc;
+    private ColumnLimits limits = ColumnLimits.NONE;
+
+    public JdbcPatchWriter(String env, ConnectionSettings connection, Profile profile) {
+        this.env = env;
+        this.connection = connection;
+        this.profile = profile;
+    }
+
+    private Connection connection() throws SQLException {
+        if (jdbc == null || jdbc.isClosed()) {
+            jdbc = DriverManager.getConnection(connection.jdbcUrl(), connection.jdbcProperties());
+            jdbc.setAutoCommit(false);
+            limits = JdbcColumnLimits.load(jdbc, connection.dialect(), profile.writtenTables());
+            jdbc.commit();
+            LOG.info("connected to {} for writing", connection.describe());
+        }
+        return jdbc;
+    }
+
+    /** Connects (if not yet) and reads the column limits; throws a classified error when it cannot. */
+    public void open() throws ApplyException {
+        try {
+            connection();
+        } catch (SQLException e) {
+            throw failure("connect", e);
+        }
+    }
+
+    @Override
+    public ColumnLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public WriteResult write(List<Patch> patches, Consumer<String> ownTransaction) throws ApplyException {
+        Dialect dialect = connection.dialect();
+        try {
+            Connection c = connection();
+            DSLContext dsl = DSL.using(c, Dialects.jooq(dialect), Dialects.settings());
+            int statements = 0;
+            int rows = 0;
+            for (Patch patch : patches) {
+                for (Query q : profile.write(dsl, patch)) {
+                    rows += q.execute();
+                    statements++;
+                }
+            }
+            String txId = null;
+            // MySQL offers no SQL for the session's own GTID: there echoes die by value equality alone.
+            boolean tracked = dialect != Dialect.MYSQL;
+            boolean afterCommit = TransactionIds.readAfterCommit(dialect);
+            if (rows > 0 && tracked && !afterCommit) {
+                txId = ownTxId(c, dialect);
+                ownTransaction.accept(txId);
+            }
+            c.commit();
+            if (rows > 0 && tracked && afterCommit) {
+                txId = ownTxId(c, dialect);
+                c.commit();
+                ownTransaction.accept(txId);
+            }
+            return new WriteResult(statements, rows, txId);
+        } catch (SQLException | DataAccessException e) {
+            rollbackQuietly();
+            throw failure("write", e);
+        }
+    }
+
+    private static String ownTxId(Connection c, Dialect dialect) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(TransactionIds.ownTxIdSql(dialect))) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private ApplyException failure(String what, Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        ErrorClass cls = SqlErrors.classify(e, connection.dialect());
+        if (cls != ErrorClass.PERMANENT_VALUE) {
+            closeQuietly();
+        }
+        String msg = what + " failed on " + env + " (" + cls.name().toLowerCase(java.util.Locale.ROOT) + "): "
+                + root.getClass().getSimpleName() + ": " + sanitize(root.getMessage());
+        return new ApplyException(cls, msg, null);
+    }
+
+    private String sanitize(String message) {
+        if (message == null) {
+            return "";
+        }
+        String pw = connection.password().reveal();
+        String m = pw.isEmpty() ? message : message.replace(pw, io.accountsync.connect.Secret.HIDDEN);
+        return m.length() > 500 ? m.substring(0, 500) + "..." : m;
+    }
+
+    private void rollbackQuietly() {
+        try {
+            if (jdbc != null && !jdbc.isClosed()) {
+                jdbc.rollback();
+            }
+        } catch (SQLException ignored) {
+            closeQuietly();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (jdbc != null) {
+                jdbc.close();
+            }
+        } catch (SQLException ignored) {
+            // already broken
+        }
+        jdbc = null;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+}

@@ -1,0 +1,32 @@
+package io.accountsync.apply;
+
+import io.accountsync.model.Patch;
+import java.util.List;
+
+/** Writes patches into one environment: a real database, or a dry-run file. */
+public interface PatchWriter extends AutoCloseable {
+
+    /**
+     * Writes all patches in one transaction (all or nothing).
+     *
+     * @param ownTransaction told the source transaction id of the write, so the pipeline can
+     *                       recognise its echo; called before the write becomes visible in the
+     *                       environment's log or, where the database only tells the id after
+     *                       commit, right after commit (the caller serialises that window)
+     */
+    WriteResult write(List<Patch> patches, java.util.function.Consumer<String> ownTransaction) throws ApplyException;
+
+    /** The environment's storage limits, for rejecting values before they are written. */
+    io.accountsync.profile.ColumnLimits limits();
+
+    @Override
+    void close();
+
+    /**
+     * @param statements statements executed (or rendered)
+     * @param rows       rows changed
+     * @param txId       the transaction id as the environment's log will show it, or null
+     */
+    record WriteResult(int statements, int rows, String txId) {
+    }
+}

@@ -1,0 +1,88 @@
+package io.accountsync.plan;
+
+import io.accountsync.merge.MergeDecision;
+import io.accountsync.model.AccountChange;
+import io.accountsync.model.Patch;
+import io.accountsync.state.CanonicalValue;
+import io.accountsync.state.StateDao;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Turns a merge decision into patches for the environments that must change. */
+public final class Planner {
+
+    private Planner() {
+    }
+
+    /**
+     * @param canonical the account's canonical values after the decision was applied
+     * @param links     the account's local accounts by environment
+     */
+    public static List<Patch> plan(long globalId, AccountChange change, MergeDecision decision,
+                                   Map<String, CanonicalValue> canonical, Map<String, StateDao.Link> links,
+                                   Collection<Target> targets) {
+        List<Patch> patches = new ArrayList<>();
+        for (Target t : targets) {
+            if (!t.writable()) {
+                continue;
+            }
+            if (t.env().equals(change.env())) {
+                Map<String, String> values = values(decision.repair(), t.fields(), canonical);
+                StateDao.Link own = links.get(t.env());
+                if (!values.isEmpty() && own != null) {
+                    patches.add(new Patch(t.env(), globalId, own.localKey(), own.username(), Patch.Kind.UPDATE, values,
+                            "repair: " + t.env() + " holds a value that is not the latest ("
+                                    + describe(decision.repair(), canonical) + ")"));
+                }
+                continue;
+            }
+            if (decision.propagate().isEmpty()) {
+                continue;
+            }
+            StateDao.Link link = links.get(t.env());
+            String why = "changed in " + change.env() + " at " + change.commitTime() + " (later commit wins)";
+            if (link != null) {
+                Map<String, String> values = values(decision.propagate(), t.fields(), canonical);
+                if (!values.isEmpty()) {
+                    patches.add(new Patch(t.env(), globalId, link.localKey(), link.username(), Patch.Kind.UPDATE, values, why));
+                }
+            } else if (t.createMissing()) {
+                Map<String, String> values = values(canonical.keySet(), t.fields(), canonical);
+                patches.add(new Patch(t.env(), globalId, null, change.username(), Patch.Kind.CREATE, values,
+                        "missing in " + t.env() + ": exists in " + change.env()));
+            }
+        }
+        return patches;
+    }
+
+    private static Map<String, String> values(Collection<String> fields, Set<String> storable,
+                                              Map<String, CanonicalValue> canonical) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String f : fields) {
+            CanonicalValue v = canonical.get(f);
+            if (v != null && storable.contains(f)) {
+                out.put(f, v.value());
+            }
+        }
+        return out;
+    }
+
+    private static String describe(Collection<String> fields, Map<String, CanonicalValue> canonical) {
+        StringBuilder sb = new StringBuilder();
+        for (String f : fields) {
+            CanonicalValue v = canonical.get(f);
+            if (v == null) {
+                continue;
+            }
+            if (!sb.isEmpty()) {
+                sb.append("; ");
+            }
+            sb.append(f).append(" from ").append(v.sourceEnv()).append(" at ").append(v.sourceTime());
+        }
+        return sb.toString();
+    }
+}

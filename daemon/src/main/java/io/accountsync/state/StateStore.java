@@ -1,0 +1,157 @@
+package io.accountsync.state;
+
+import io.accountsync.connect.Secret;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the state store and guards its schema version. A new (empty) store is created at the
+ * current version; a store at an older version is refused until {@code accountsync upgrade} runs,
+ * which copies an H2 store aside first.
+ */
+public final class StateStore {
+    private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+    static final String MIGRATIONS = "classpath:db/state";
+    public static final String UPGRADE_COMMAND = "accountsync upgrade -c <config>";
+
+    private final String url;
+    private final String user;
+    private final Secret password;
+
+    public StateStore(String url, String user, Secret password) {
+        this.url = withH2Defaults(url);
+        this.user = user == null ? "" : user;
+        this.password = password == null ? Secret.of("") : password;
+    }
+
+    /** H2: commit to the file at every commit, so a kill -9 loses nothing that was committed. */
+    private static String withH2Defaults(String url) {
+        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
+            return url + ";WRITE_DELAY=0";
+        }
+        return url;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public boolean isH2() {
+        return url.startsWith("jdbc:h2:");
+    }
+
+    private Flyway flyway() {
+        return Flyway.configure(StateStore.class.getClassLoader())
+                .dataSource(url, user, password.reveal())
+                .locations(MIGRATIONS)
+                .table("flyway_schema_history")
+                .loggers("slf4j")
+                .load();
+    }
+
+    /** The schema's version now and the version this build expects. */
+    public record Version(String current, String latest, int pending) {
+        public boolean upToDate() {
+            return pending == 0;
+        }
+    }
+
+    public Version version() {
+        ensureH2Directory();
+        MigrationInfoService info = flyway().info();
+        MigrationInfo current = info.current();
+        MigrationInfo[] all = info.all();
+        String latest = all.length == 0 ? "0" : all[all.length - 1].getVersion().getVersion();
+        return new Version(current == null ? null : current.getVersion().getVersion(), latest, info.pending().length);
+    }
+
+    /**
+     * Opens the store for a daemon or command: creates it when empty, refuses when it needs an
+     * upgrade (naming the command), and returns it ready to use.
+     */
+    public StateStore openForUse() {
+        Version v = version();
+        if (v.current() == null) {
+            LOG.info("creating state store schema version {}", v.latest());
+            flyway().migrate();
+        } else if (!v.upToDate()) {
+            throw new StateStoreException("the state store needs an upgrade from schema version " + v.current()
+                    + " to " + v.latest() + ": stop every accountsync daemon, then run `" + UPGRADE_COMMAND + "`");
+        }
+        return this;
+    }
+
+    /**
+     * Migrates the store to the latest version. An H2 store is first copied aside; the copy's path
+     * is returned.
+     */
+    public Optional<Path> upgrade(Clock clock) {
+        Version v = version();
+        Optional<Path> backup = Optional.empty();
+        if (v.current() != null && !v.upToDate() && isH2()) {
+            Path file = h2File().orElseThrow();
+            String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(clock.instant());
+            Path copy = file.resolveSibling(file.getFileName() + ".before-v" + v.latest() + "-" + stamp);
+            try {
+                Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
+            } catch (IOException e) {
+                throw new StateStoreException("cannot copy the state store aside before upgrading ("
+                        + e.getMessage() + "); nothing was changed", e);
+            }
+            LOG.info("copied state store to {} before upgrading", copy);
+            backup = Optional.of(copy);
+        }
+        flyway().migrate();
+        return backup;
+    }
+
+    /** The H2 database file, for file URLs. */
+    public Optional<Path> h2File() {
+        if (!url.startsWith("jdbc:h2:file:")) {
+            return Optional.empty();
+        }
+        String rest = url.substring("jdbc:h2:file:".length());
+        int semi = rest.indexOf(';');
+        String base = semi < 0 ? rest : rest.substring(0, semi);
+        return Optional.of(Path.of(base + ".mv.db"));
+    }
+
+    private void ensureH2Directory() {
+        h2File().ifPresent(f -> {
+            try {
+                Files.createDirectories(f.toAbsolutePath().getParent());
+            } catch (IOException e) {
+                throw new StateStoreException("cannot create the state store directory " + f.getParent() + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** A new connection, auto-commit off. */
+    public Connection connect() {
+        try {
+            Properties p = new Properties();
+            p.setProperty("user", user);
+            p.setProperty("password", password.reveal());
+            Connection c = DriverManager.getConnection(url, p);
+            c.setAutoCommit(false);
+            return c;
+        } catch (SQLException e) {
+            throw new StateStoreException("cannot connect to the state store: " + e.getMessage(), e);
+        }
+    }
+}

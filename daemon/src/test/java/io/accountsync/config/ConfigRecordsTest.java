@@ -1,0 +1,77 @@
+package io.accountsync.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.accountsync.connect.ConnectionSettings;
+import io.accountsync.connect.Secret;
+import io.accountsync.model.Dialect;
+import io.accountsync.profile.GenericMapping;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigRecordsTest {
+
+    private static EnvironmentConfig env(String name) {
+        return new EnvironmentConfig(name, Dialect.MYSQL, true, Role.BOTH, true,
+                new ConnectionSettings(Dialect.MYSQL, "h", 3306, "db", "u", Secret.of("p")),
+                ProfileConfig.generic(new GenericMapping(null, "users", "id", "name", Map.of("email", "mail"), null, false)),
+                Map.of());
+    }
+
+    @Test
+    void shouldTellWhatARoleReadsAndWrites() {
+        assertThat(Role.BOTH.reads()).isTrue();
+        assertThat(Role.BOTH.writes()).isTrue();
+        assertThat(Role.SOURCE.reads()).isTrue();
+        assertThat(Role.SOURCE.writes()).isFalse();
+        assertThat(Role.TARGET.reads()).isFalse();
+        assertThat(Role.TARGET.writes()).isTrue();
+        assertThat(Role.fromConfigName("target")).isEqualTo(Role.TARGET);
+        assertThat(Role.fromConfigName("TARGET")).isNull();
+    }
+
+    @Test
+    void shouldDefaultTheStateStoreToAnH2FileUnderTheDataDir() {
+        StateStoreConfig none = new StateStoreConfig(null, null, null);
+        assertThat(none.isH2()).isTrue();
+        assertThat(none.effectiveUrl(Path.of("/srv/as"))).isEqualTo("jdbc:h2:file:/srv/as/state/accountsync;AUTO_SERVER=FALSE");
+
+        StateStoreConfig pg = new StateStoreConfig("jdbc:postgresql://db/as", "as", Secret.of("x"));
+        assertThat(pg.isH2()).isFalse();
+        assertThat(pg.effectiveUrl(Path.of("/srv/as"))).isEqualTo("jdbc:postgresql://db/as");
+        assertThat(new StateStoreConfig("jdbc:h2:mem:x", null, null).isH2()).isTrue();
+        assertThat(pg.toString()).doesNotContain("password=x");
+    }
+
+    @Test
+    void shouldValidateInCompactConstructors() {
+        assertThatThrownBy(() -> new MetricsConfig(true, "127.0.0.1", 65536)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ApplyConfig(0, Duration.ofSeconds(1), Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ApplyConfig(1, Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new StateStoreConfig("jdbc:oracle:x", null, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ProfileConfig("trac", null))
+                .hasMessage("unknown profile type 'trac' (known: generic)");
+        assertThatThrownBy(() -> env("Bad Name")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AccountsyncConfig(Path.of("/c.yml"), Path.of("/d"), true, Path.of("/d/sql"),
+                List.of("email"), new StateStoreConfig(null, null, null), new MetricsConfig(true, "127.0.0.1", 0),
+                new ApplyConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AccountsyncConfig(Path.of("/c.yml"), Path.of("/d"), true, Path.of("/d/sql"),
+                List.of("email"), new StateStoreConfig(null, null, null), new MetricsConfig(true, "127.0.0.1", 0),
+                new ApplyConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), Map.of("a", env("b"))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldListEveryProblemOnItsOwnLine() {
+        ConfigException e = new ConfigException(List.of(new ConfigProblem("a.b", "bad"), new ConfigProblem("", "file gone")));
+        assertThat(e.getMessage()).isEqualTo("a.b: bad\nfile gone");
+        assertThat(e.problems()).hasSize(2);
+    }
+}

@@ -1,0 +1,187 @@
+package io.accountsync.profile;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.noCondition;
+import static org.jooq.impl.DSL.selectOne;
+import static org.jooq.impl.DSL.table;
+import static org.jooq.impl.DSL.val;
+
+import io.accountsync.model.AccountChange;
+import io.accountsync.model.Dialect;
+import io.accountsync.model.Fields;
+import io.accountsync.model.Patch;
+import io.accountsync.model.RowChange;
+import java.text.Normalizer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Query;
+import org.jooq.Table;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * The {@code generic} profile: one users table mapped column by column from configuration.
+ * Usernames compare exactly (after Unicode NFC), or case-insensitively when the mapping says so.
+ */
+public final class GenericProfile implements Profile {
+    private final GenericMapping mapping;
+    private final String schema;
+    private final Table<?> table;
+    private final Field<String> key;
+    private final Field<String> username;
+
+    /**
+     * @param defaultSchema the schema to use when the mapping names none: {@code public} on
+     *                      PostgreSQL, the connection's database on MariaDB/MySQL
+     */
+    public GenericProfile(GenericMapping mapping, Dialect dialect, String defaultSchema) {
+        this.mapping = mapping;
+        this.schema = mapping.schema() != null ? mapping.schema()
+                : dialect == Dialect.POSTGRESQL ? "public" : defaultSchema;
+        this.table = table(org.jooq.impl.DSL.name(schema, mapping.table()));
+        this.key = column(mapping.keyColumn());
+        this.username = column(mapping.usernameColumn());
+    }
+
+    private static Field<String> column(String column) {
+        return field(org.jooq.impl.DSL.name(column), SQLDataType.VARCHAR);
+    }
+
+    @Override
+    public String name() {
+        return "generic";
+    }
+
+    @Override
+    public List<String> capturedTables() {
+        return List.of(schema + "." + mapping.table());
+    }
+
+    @Override
+    public List<String> writtenTables() {
+        return List.of(mapping.table());
+    }
+
+    @Override
+    public Set<String> fields() {
+        return new LinkedHashSet<>(mapping.fields().keySet());
+    }
+
+    @Override
+    public String normalizeUsername(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String n = Normalizer.normalize(raw.strip(), Normalizer.Form.NFC);
+        return mapping.caseInsensitiveUsernames() ? n.toLowerCase(Locale.ROOT) : n;
+    }
+
+    @Override
+    public List<AccountChange> normalize(RowChange change) throws BadRowException {
+        if (!capturedTables().get(0).equals(change.table())) {
+            return List.of();
+        }
+        Map<String, Object> row = change.current();
+        if (row == null) {
+            throw new BadRowException(where(change) + ": the change carries no row image");
+        }
+        Object keyValue = row.get(mapping.keyColumn());
+        if (keyValue == null) {
+            throw new BadRowException(where(change) + ": key column " + mapping.keyColumn() + " is NULL");
+        }
+        String localKey = Values.text(mapping.keyColumn(), keyValue);
+        String user = Values.text(mapping.usernameColumn(), row.get(mapping.usernameColumn()));
+        if (user == null || user.isBlank()) {
+            throw new BadRowException(where(change) + ": username column " + mapping.usernameColumn()
+                    + " is empty for key " + localKey);
+        }
+        Map<String, String> after = change.after() == null ? Map.of() : values(change.after());
+        Map<String, String> before = change.before() == null ? Map.of() : values(change.before());
+        Instant time = change.commitTime();
+        if (change.op() == RowChange.Op.READ) {
+            time = lastActivity(row).orElse(Instant.EPOCH);
+        }
+        AccountChange.Kind kind = change.op() == RowChange.Op.DELETE ? AccountChange.Kind.DELETE : AccountChange.Kind.UPSERT;
+        return List.of(new AccountChange(change.env(), localKey, user, kind, change.op() == RowChange.Op.READ,
+                before, after, time, change.position(), change.txId()));
+    }
+
+    private Optional<Instant> lastActivity(Map<String, Object> row) {
+        return mapping.lastActivityColumn() == null ? Optional.empty()
+                : Values.instant(row.get(mapping.lastActivityColumn()));
+    }
+
+    private Map<String, String> values(Map<String, Object> row) throws BadRowException {
+        Map<String, String> out = new HashMap<>();
+        for (Map.Entry<String, String> e : mapping.fields().entrySet()) {
+            if (row.containsKey(e.getValue())) {
+                out.put(e.getKey(), Values.text(e.getValue(), row.get(e.getValue())));
+            }
+        }
+        return out;
+    }
+
+    private String where(RowChange change) {
+        return "env " + change.env() + ", table " + change.table() + " at " + change.position();
+    }
+
+    @Override
+    public List<Query> write(DSLContext dsl, Patch patch) {
+        List<Field<String>> columns = new ArrayList<>();
+        List<Field<String>> values = new ArrayList<>();
+        Map<Field<String>, Field<String>> sets = new java.util.LinkedHashMap<>();
+        Condition differs = noCondition();
+        boolean any = false;
+        for (Map.Entry<String, String> e : patch.values().entrySet()) {
+            String column = mapping.fields().get(e.getKey());
+            if (column == null || column.equals(mapping.usernameColumn())) {
+                continue;
+            }
+            Field<String> f = column(column);
+            Field<String> v = val(e.getValue(), SQLDataType.VARCHAR);
+            columns.add(f);
+            values.add(v);
+            sets.put(f, v);
+            differs = any ? differs.or(f.isDistinctFrom(v)) : f.isDistinctFrom(v);
+            any = true;
+        }
+        List<Query> queries = new ArrayList<>();
+        if (patch.kind() == Patch.Kind.CREATE) {
+            List<Field<String>> insertColumns = new ArrayList<>();
+            List<Field<String>> insertValues = new ArrayList<>();
+            insertColumns.add(username);
+            insertValues.add(val(patch.username(), SQLDataType.VARCHAR));
+            insertColumns.addAll(columns);
+            insertValues.addAll(values);
+            queries.add(dsl.insertInto(table).columns(insertColumns)
+                    .select(dsl.select(insertValues).whereNotExists(
+                            selectOne().from(table).where(username.eq(val(patch.username(), SQLDataType.VARCHAR))))));
+            if (any) {
+                queries.add(dsl.update(table).set(sets)
+                        .where(username.eq(val(patch.username(), SQLDataType.VARCHAR))).and(differs));
+            }
+        } else if (any) {
+            queries.add(dsl.update(table).set(sets)
+                    .where(key.eq(val(patch.localKey(), SQLDataType.VARCHAR))).and(differs));
+        }
+        return queries;
+    }
+
+    @Override
+    public Optional<String> rejects(String field, String value, ColumnLimits limits) {
+        String column = mapping.fields().get(field);
+        if (column == null) {
+            return Optional.empty();
+        }
+        return Values.rejects(field, column, value, limits.limit(mapping.table(), column));
+    }
+}
