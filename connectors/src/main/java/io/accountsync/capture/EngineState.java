@@ -14,9 +14,13 @@ package io.accountsync.capture;
 public enum EngineState {
     /** Built, not started. */
     CREATED,
-    /** The Debezium engine is connecting, validating, starting its task (and possibly snapshotting). */
+    /** The Debezium engine validates the configuration, connects and starts the connector task. */
     STARTING,
-    /** Streaming: the connector polls and batches reach the sink. */
+    /**
+     * The connector task has started and is polled (or a first batch has arrived): it snapshots and/or streams, and
+     * batches reach the sink. Not a proof that the replication stream is connected: Debezium retries a stream that
+     * fails to start (e.g. a PostgreSQL slot still held by another process) for a while before the engine fails.
+     */
     RUNNING,
     /** close() was called: finishing the batch in flight, flushing offsets, stopping the connector. */
     STOPPING,

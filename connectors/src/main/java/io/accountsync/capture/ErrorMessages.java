@@ -26,10 +26,13 @@ public final class ErrorMessages {
     // A dump introduced in prose: "... with configuration: a.b=c, d.e=f" up to the end of the line.
     private static final Pattern CONFIG_TAIL = Pattern.compile(
             "(?i)\\b(?:configuration|config|properties)\\s*[:=]?\\s*[a-z][a-z0-9_-]*\\.[a-z0-9_.-]+=.*");
-    // Any remaining key=value whose key names a secret (also for secrets accountsync was not told about).
+    // Any remaining key=value (or JSON "key": "value") whose key names a secret, also for secrets accountsync was
+    // not told about. Prose such as "(using password: YES)" is left alone.
+    private static final String SECRET_WORD = "(?:password|passwd|pwd|secret|token|credential|passphrase)";
     private static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
-            "(?i)([a-z0-9_.-]*(?:password|passwd|pwd|secret|token|credential|passphrase)[a-z0-9_.-]*\\s*[=:]\\s*)"
-                    + "(\"[^\"]*\"|'[^']*'|[^\\s,;}\\]]+)");
+            "(?i)([a-z0-9_.-]*" + SECRET_WORD + "[a-z0-9_.-]*\\s*=\\s*)(?!\\[hidden])(\"[^\"]*\"|'[^']*'|[^\\s,;&})\\]]+)");
+    private static final Pattern SECRET_JSON = Pattern.compile(
+            "(?i)(\"[^\"]*" + SECRET_WORD + "[^\"]*\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\")");
 
     private ErrorMessages() {
     }
@@ -71,6 +74,7 @@ public final class ErrorMessages {
         s = CONFIG_MAP.matcher(s).replaceAll("{configuration removed}");
         s = CONFIG_TAIL.matcher(s).replaceAll("configuration removed");
         s = SECRET_ASSIGNMENT.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + Secret.HIDDEN));
+        s = SECRET_JSON.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + "\"" + Secret.HIDDEN + "\""));
         s = s.replaceAll("\\s+", " ").strip();
         if (s.length() > MAX_LENGTH) {
             s = s.substring(0, MAX_LENGTH - 3) + "...";
