@@ -111,6 +111,12 @@ public final class CaptureEngine implements AutoCloseable {
                 finished.countDown();
                 return;
             }
+            if (stopRequested) {
+                // close() ran meanwhile (from a listener told about STARTING): never start the engine.
+                transition(EngineState.STOPPED, "closed while starting");
+                finished.countDown();
+                return;
+            }
             Thread thread = new Thread(this::run, "capture-" + env);
             engineThread = thread;
             thread.start();
@@ -126,7 +132,10 @@ public final class CaptureEngine implements AutoCloseable {
     public void close() {
         Thread current = Thread.currentThread();
         if (current == engineThread || current == pollingThread) {
-            Thread closer = new Thread(this::close, "capture-" + env + "-close");
+            Thread closer = new Thread(() -> {
+                MDC.put(MDC_ENV, env);
+                close();
+            }, "capture-" + env + "-close");
             closer.start();
             return;
         }

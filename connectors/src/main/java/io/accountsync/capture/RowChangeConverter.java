@@ -147,7 +147,7 @@ final class RowChangeConverter {
             }
         }
         return switch (schema.type()) {
-            case BYTES -> bytes(value);
+            case BYTES -> value instanceof ByteBuffer || value instanceof byte[] ? bytes(value) : value;
             case STRUCT -> struct((Struct) value);
             case ARRAY -> {
                 List<Object> list = new ArrayList<>();
@@ -190,7 +190,8 @@ final class RowChangeConverter {
                 case "org.apache.kafka.connect.data.Time" ->
                         timeOfDay(((java.util.Date) value).getTime() * 1_000_000L);
                 case "org.apache.kafka.connect.data.Timestamp" -> ((java.util.Date) value).toInstant();
-                default -> null; // Decimal is already a BigDecimal; Json, Uuid, Enum, Year... are already plain
+                case "org.apache.kafka.connect.data.Decimal" -> value; // a BigDecimal on a BYTES schema
+                default -> null; // Json, Uuid, Enum, Year... are already plain
             };
         } catch (ArithmeticException | DateTimeException e) {
             return null; // e.g. PostgreSQL 'infinity': keep Debezium's value

@@ -84,7 +84,7 @@ abstract class AbstractCaptureEngineIT {
         execute("insert into accounts (id, name) values (1, 'ann')");
         RecordingSink first = new RecordingSink();
         CaptureEngine engine;
-        try (CapturedLogs logs = CapturedLogs.start("io.debezium", "org.apache.kafka")) {
+        try (CapturedLogs logs = CapturedLogs.capture("io.debezium", "org.apache.kafka")) {
             engine = start(settings(password()), first);
             awaitChange(first, RowChange.Op.READ, 1);
             execute("insert into accounts (id, name) values (2, 'bob')");
@@ -147,7 +147,7 @@ abstract class AbstractCaptureEngineIT {
         String wrong = "Wr0ng-Pa55-" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
         List<String> reasons = new CopyOnWriteArrayList<>();
         CaptureEngine engine;
-        try (CapturedLogs logs = CapturedLogs.start("io.debezium", "org.apache.kafka", "io.accountsync")) {
+        try (CapturedLogs logs = CapturedLogs.capture("io.debezium", "org.apache.kafka", "io.accountsync")) {
             engine = new CaptureEngine(settings(Secret.of(wrong)), new RecordingSink(),
                     (e, from, to, reason) -> reasons.add(reason));
             engines.add(engine);

@@ -1,6 +1,7 @@
 package io.accountsync.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.accountsync.connect.Secret;
 import io.accountsync.model.Dialect;
@@ -19,6 +20,8 @@ import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class CaptureEnginePostgresIT extends AbstractCaptureEngineIT {
@@ -144,6 +147,28 @@ class CaptureEnginePostgresIT extends AbstractCaptureEngineIT {
         List<RowChange> streamed = sink.streamed();
         assertThat(streamed).extracting(RowChange::op)
                 .containsExactly(RowChange.Op.CREATE, RowChange.Op.UPDATE, RowChange.Op.DELETE);
+    }
+
+    @Test
+    void shouldFinishTheBatchInFlightAndKeepItsOffsetWhenTheSinkClosesTheEngine() throws Exception {
+        execute("insert into accounts (id, name) values (1, 'ann')");
+        AtomicReference<CaptureEngine> engine = new AtomicReference<>();
+        List<RowChange> accepted = new CopyOnWriteArrayList<>();
+        ChangeSink closing = batch -> {
+            engine.get().close(); // from the engine's own thread: must not wait for itself
+            Thread.sleep(200);
+            accepted.addAll(batch);
+        };
+        engine.set(start(settings(password()), closing));
+
+        await().atMost(TIMEOUT).until(() -> engine.get().state() == EngineState.STOPPED);
+        assertThat(accepted).extracting(RowChange::op).containsExactly(RowChange.Op.READ);
+
+        execute("insert into accounts (id, name) values (2, 'bob')");
+        RecordingSink second = new RecordingSink();
+        start(settings(password()), second);
+        awaitChange(second, RowChange.Op.CREATE, 2);
+        assertThat(second.changes()).noneMatch(c -> c.op() == RowChange.Op.READ); // the closing batch was committed
     }
 
     private static String single(Connection c, String sql) throws SQLException {

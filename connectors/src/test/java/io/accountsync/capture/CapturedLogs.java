@@ -26,7 +26,7 @@ final class CapturedLogs extends AppenderBase<ILoggingEvent> implements AutoClos
     }
 
     /** Starts capturing; {@code debugLoggers} are set to DEBUG until {@link #close()}. */
-    static CapturedLogs start(String... debugLoggers) {
+    static CapturedLogs capture(String... debugLoggers) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         CapturedLogs logs = new CapturedLogs();
         logs.setContext(context);

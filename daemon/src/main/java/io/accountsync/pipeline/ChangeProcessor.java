@@ -1,5 +1,6 @@
 package io.accountsync.pipeline;
 
+import io.accountsync.capture.CommitTimes;
 import io.accountsync.correlate.Correlation;
 import io.accountsync.correlate.Correlator;
 import io.accountsync.merge.MergeDecision;
@@ -63,6 +64,7 @@ public final class ChangeProcessor implements AutoCloseable {
             return;
         }
         EnvironmentRuntime source = envs.get(env);
+        Instant arrival = clock.instant();
         echoes.awaitQuiet(env);
         synchronized (this) {
             Instant now = clock.instant();
@@ -71,7 +73,15 @@ public final class ChangeProcessor implements AutoCloseable {
                 Connection c = connection();
                 StateDao dao = new StateDao(c);
                 RowChange last = rows.get(rows.size() - 1);
-                for (RowChange row : rows) {
+                for (RowChange captured : rows) {
+                    RowChange row = captured;
+                    if (captured.op() != RowChange.Op.READ) {
+                        Instant t = CommitTimes.estimate(source.config().dialect(), captured.commitTime(), arrival);
+                        if (!t.equals(captured.commitTime())) {
+                            row = new RowChange(captured.env(), captured.table(), captured.op(), captured.before(),
+                                    captured.after(), t, captured.position(), captured.txId());
+                        }
+                    }
                     List<AccountChange> changes;
                     try {
                         changes = source.profile().normalize(row);

@@ -106,6 +106,21 @@ public final class DaemonProcess implements AutoCloseable {
         return sum;
     }
 
+    /** The daemon's own accountsync metrics (histogram buckets left out), for failure messages. */
+    public String summary() {
+        String text = metrics();
+        if (text == null) {
+            return "(daemon not answering)";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("accountsync_") && !line.contains("_bucket")) {
+                sb.append(line).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
     /** SIGTERM, then wait for a clean exit. */
     public int stop() throws InterruptedException {
         process.destroy();

@@ -66,6 +66,7 @@ class SyncLoopIT {
                 String value = column.equals("email") ? "new-" + env + "@example.net" : "Renamed in " + env;
                 long start = System.nanoTime();
                 assertThat(fx.update(env, "user7", column, value)).isEqualTo(1);
+                try {
                 await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> {
                     for (String other : ThreeEnvFixture.ENVS) {
                         ThreeEnvFixture.Row r = fx.row(other, "user7");
@@ -76,6 +77,10 @@ class SyncLoopIT {
                     }
                     return true;
                 });
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError(env + "." + column + " not propagated: " + fx.differences() + "\n"
+                            + daemon.summary() + "\nlog: " + daemon.log().toAbsolutePath(), e);
+                }
                 latencies.add((System.nanoTime() - start) / 1_000_000);
             }
         }
