@@ -21,7 +21,7 @@ class SyncLoopIT {
     private static final Logger LOG = LoggerFactory.getLogger(SyncLoopIT.class);
     private static final Path LOGS = Path.of("target", "it-logs");
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path tmp;
 
     private ThreeEnvFixture fx;

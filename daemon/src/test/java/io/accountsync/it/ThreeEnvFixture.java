@@ -151,11 +151,18 @@ public final class ThreeEnvFixture implements AutoCloseable {
             throw new IllegalArgumentException(column);
         }
         String now = instances.get(env).dialect() == Dialect.POSTGRESQL ? "now()" : "current_timestamp(6)";
-        try (PreparedStatement ps = connection(env).prepareStatement(
-                "update users set " + column + " = ?, updated_at = " + now + " where username = ?")) {
-            ps.setString(1, value);
-            ps.setString(2, username);
-            return ps.executeUpdate();
+        for (int attempt = 1; ; attempt++) {
+            try (PreparedStatement ps = connection(env).prepareStatement(
+                    "update users set " + column + " = ?, updated_at = " + now + " where username = ?")) {
+                ps.setString(1, value);
+                ps.setString(2, username);
+                return ps.executeUpdate();
+            } catch (java.sql.SQLTransactionRollbackException deadlock) {
+                // An application retries a deadlock victim; so does this one (accountsync writes concurrently).
+                if (attempt == 5) {
+                    throw deadlock;
+                }
+            }
         }
     }
 
