@@ -32,8 +32,15 @@ public final class StateStore {
     private final String url;
     private final String user;
     private final Secret password;
+    private final String[] locations;
 
     public StateStore(String url, String user, Secret password) {
+        this(url, user, password, MIGRATIONS);
+    }
+
+    /** With other migration locations: tests use it to stage a newer schema version. */
+    StateStore(String url, String user, Secret password, String... locations) {
+        this.locations = locations;
         this.url = withH2Defaults(url);
         this.user = user == null ? "" : user;
         this.password = password == null ? Secret.of("") : password;
@@ -58,7 +65,7 @@ public final class StateStore {
     private Flyway flyway() {
         return Flyway.configure(StateStore.class.getClassLoader())
                 .dataSource(url, user, password.reveal())
-                .locations(MIGRATIONS)
+                .locations(locations)
                 .table("flyway_schema_history")
                 .loggers("slf4j")
                 .load();

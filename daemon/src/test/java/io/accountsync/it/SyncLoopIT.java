@@ -185,7 +185,7 @@ class SyncLoopIT {
             last.put(user, value);
             if (i == updates / 2) {
                 daemon.kill();
-                daemon = startDaemon("crash-restart");
+                daemon = startDaemon("crash");   // same config: same state store and offsets
             }
             pace += 3_000_000;
             long wait = pace - System.nanoTime();

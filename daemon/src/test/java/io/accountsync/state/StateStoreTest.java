@@ -1,0 +1,72 @@
+package io.accountsync.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateStoreTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-05-01T10:00:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private String url() {
+        return "jdbc:h2:file:" + dir.resolve("state").resolve("accountsync");
+    }
+
+    @Test
+    void shouldCreateANewStoreAtTheCurrentVersion() throws Exception {
+        StateStore store = new StateStore(url(), null, null).openForUse();
+        assertThat(store.version().upToDate()).isTrue();
+        assertThat(store.version().current()).isEqualTo("1");
+        try (Connection c = store.connect()) {
+            assertThat(new StateDao(c).count("account")).isZero();
+        }
+    }
+
+    @Test
+    void shouldRefuseAStoreThatNeedsAnUpgradeAndNameTheCommand() {
+        new StateStore(url(), null, null).openForUse();
+        StateStore newer = new StateStore(url(), null, null, StateStore.MIGRATIONS, "classpath:db/state-next");
+        assertThat(newer.version().pending()).isEqualTo(1);
+        assertThatThrownBy(newer::openForUse).isInstanceOf(StateStoreException.class)
+                .hasMessageContaining("needs an upgrade from schema version 1 to 900")
+                .hasMessageContaining("accountsync upgrade -c");
+    }
+
+    @Test
+    void shouldCopyAnH2StoreAsideBeforeUpgrading() throws Exception {
+        StateStore old = new StateStore(url(), null, null).openForUse();
+        try (Connection c = old.connect()) {
+            new StateDao(c).createAccount("tom", CLOCK.instant());
+            c.commit();
+        }
+        StateStore newer = new StateStore(url(), null, null, StateStore.MIGRATIONS, "classpath:db/state-next");
+        Path copy = newer.upgrade(CLOCK).orElseThrow();
+        assertThat(copy.getFileName().toString()).isEqualTo("accountsync.mv.db.before-v900-20260501-100000");
+        assertThat(Files.size(copy)).isPositive();
+        assertThat(newer.version().upToDate()).isTrue();
+        newer.openForUse();
+        try (Connection c = newer.connect(); ResultSet rs = c.createStatement().executeQuery("select count(*) from staged_upgrade_marker")) {
+            assertThat(rs.next()).isTrue();
+        }
+        // The copy is the store as it was before: the account, and no trace of the new version.
+        Files.copy(copy, dir.resolve("restored.mv.db"));
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("restored"));
+             ResultSet rs = c.createStatement().executeQuery(
+                     "select (select count(*) from account), (select count(*) from information_schema.tables where table_name = 'STAGED_UPGRADE_MARKER')")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(1);
+            assertThat(rs.getLong(2)).isZero();
+        }
+    }
+}
