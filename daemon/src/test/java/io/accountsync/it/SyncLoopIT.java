@@ -186,6 +186,7 @@ class SyncLoopIT {
             if (i == updates / 2) {
                 daemon.kill();
                 daemon = startDaemon("crash");   // same config: same state store and offsets
+                pace = System.nanoTime();        // no catch-up burst: keep writes of one account > 1 s apart
             }
             pace += 3_000_000;
             long wait = pace - System.nanoTime();
