@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param fields               canonical field name to column, in declaration order
  * @param lastActivityColumn   a timestamp column telling when the user was last active, or null
  * @param caseInsensitiveUsernames whether usernames that differ only in case are one person
+ * @param passwordScheme       the hash scheme of the mapped password column (e.g. {@code bcrypt}),
+ *                             or null; passwords only travel between environments of one scheme
  */
 public record GenericMapping(
         String schema,
@@ -22,7 +24,8 @@ public record GenericMapping(
         String usernameColumn,
         Map<String, String> fields,
         String lastActivityColumn,
-        boolean caseInsensitiveUsernames) {
+        boolean caseInsensitiveUsernames,
+        String passwordScheme) {
 
     public GenericMapping {
         Objects.requireNonNull(table, "table");

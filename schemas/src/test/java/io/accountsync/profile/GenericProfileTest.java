@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class GenericProfileTest {
     private static final Map<String, String> FIELDS = new LinkedHashMap<>(Map.of("display_name", "full_name", "email", "email"));
-    private static final GenericMapping MAPPING = new GenericMapping(null, "users", "id", "username", FIELDS, "updated_at", false);
+    private static final GenericMapping MAPPING = new GenericMapping(null, "users", "id", "username", FIELDS, "updated_at", false, null);
     private static final Instant COMMIT = Instant.parse("2026-03-01T12:00:00Z");
 
     private final GenericProfile pg = new GenericProfile(MAPPING, Dialect.POSTGRESQL, "app");
