@@ -13,19 +13,19 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /** Column limits read from {@code information_schema.columns} of the environment. */
-final class JdbcColumnLimits implements ColumnLimits {
+public final class JdbcColumnLimits implements ColumnLimits {
     private final Map<String, Limit> limits;
 
     private JdbcColumnLimits(Map<String, Limit> limits) {
         this.limits = limits;
     }
 
-    static JdbcColumnLimits load(Connection c, Dialect dialect, List<String> tables) throws SQLException {
+    public static JdbcColumnLimits load(Connection c, Dialect dialect, List<String> tables) throws SQLException {
         Map<String, Limit> out = new HashMap<>();
         String schemaFilter = dialect == Dialect.POSTGRESQL
                 ? "table_schema = any(current_schemas(false))"
                 : "table_schema = database()";
-        String sql = "select table_name, column_name, character_maximum_length, character_set_name "
+        String sql = "select table_name, column_name, character_maximum_length, character_set_name, data_type "
                 + "from information_schema.columns where " + schemaFilter;
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -39,7 +39,8 @@ final class JdbcColumnLimits implements ColumnLimits {
                 boolean fourByte = charset == null || !charset.toLowerCase(Locale.ROOT).startsWith("utf8")
                         || charset.equalsIgnoreCase("utf8mb4");
                 out.put(table + "." + rs.getString(2),
-                        new Limit(sized ? OptionalInt.of((int) max) : OptionalInt.empty(), fourByte));
+                        new Limit(sized ? OptionalInt.of((int) max) : OptionalInt.empty(), fourByte,
+                                rs.getString(5) == null ? null : rs.getString(5).toLowerCase(Locale.ROOT)));
             }
         }
         return new JdbcColumnLimits(out);
@@ -47,6 +48,6 @@ final class JdbcColumnLimits implements ColumnLimits {
 
     @Override
     public Limit limit(String table, String column) {
-        return limits.getOrDefault(table + "." + column, new Limit(OptionalInt.empty(), true));
+        return limits.getOrDefault(table + "." + column, new Limit(OptionalInt.empty(), true, null));
     }
 }

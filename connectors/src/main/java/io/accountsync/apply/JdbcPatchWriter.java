@@ -75,7 +75,7 @@ public final class JdbcPatchWriter implements PatchWriter {
             int statements = 0;
             int rows = 0;
             for (Patch patch : patches) {
-                for (Query q : profile.write(dsl, patch)) {
+                for (Query q : profile.write(dsl, patch, limits)) {
                     rows += q.execute();
                     statements++;
                 }

@@ -30,8 +30,16 @@ public final class SqlFileWriter implements PatchWriter {
     private final Path file;
     private final Clock clock;
     private final DSLContext dsl;
+    private final ColumnLimits limits;
 
-    public SqlFileWriter(String env, Dialect dialect, Profile profile, Path sqlDir, Clock clock) {
+    /**
+     * @param limits the environment's column catalog, read from it (so that a dry run renders and
+     *               refuses exactly what a real run would)
+     * @param fresh  start the file anew (a bootstrap) instead of appending (the daemon)
+     */
+    public SqlFileWriter(String env, Dialect dialect, Profile profile, Path sqlDir, Clock clock, ColumnLimits limits,
+                         boolean fresh) {
+        this.limits = limits;
         this.env = env;
         this.dialect = dialect;
         this.profile = profile;
@@ -40,6 +48,9 @@ public final class SqlFileWriter implements PatchWriter {
         this.dsl = DSL.using(Dialects.jooq(dialect), Dialects.settings());
         try {
             Files.createDirectories(sqlDir);
+            if (fresh) {
+                Files.deleteIfExists(file);
+            }
             if (!Files.exists(file)) {
                 Files.writeString(file, "-- accountsync dry-run for environment " + env + " (" + dialect.configName()
                         + ", profile " + profile.name() + ")\n-- replay with "
@@ -66,7 +77,7 @@ public final class SqlFileWriter implements PatchWriter {
                     .append(patch.kind().name().toLowerCase(java.util.Locale.ROOT)).append(' ')
                     .append(String.join(", ", patch.values().keySet())).append(" — ").append(oneLine(patch.reason()))
                     .append('\n');
-            for (Query q : profile.write(dsl, patch)) {
+            for (Query q : profile.write(dsl, patch, limits)) {
                 out.append(dsl.renderInlined(q)).append(";\n");
                 statements++;
             }
@@ -87,7 +98,7 @@ public final class SqlFileWriter implements PatchWriter {
 
     @Override
     public ColumnLimits limits() {
-        return ColumnLimits.NONE;
+        return limits;
     }
 
     @Override

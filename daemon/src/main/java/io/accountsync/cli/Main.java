@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code accountsync} command line: thin wiring over the daemon's stages. */
 @Command(name = "accountsync", mixinStandardHelpOptions = true, version = "accountsync 0.1.0",
         description = "One person, one account, everywhere: keeps accounts in line across application databases.",
-        subcommands = {RunCommand.class, ConfigCommand.class, UpgradeCommand.class})
+        subcommands = {RunCommand.class, BootstrapCommand.class, ConflictsCommand.class, AuditCommand.class,
+                ConfigCommand.class, UpgradeCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -14,6 +15,14 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         System.exit(execute(args));
+    }
+
+    static {
+        // H2's AUTO_SERVER (so commands can open the state store while the daemon runs) listens on
+        // a TCP port: loopback only.
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
     }
 
     /** Runs the command line and returns the exit code (tests call this instead of main). */

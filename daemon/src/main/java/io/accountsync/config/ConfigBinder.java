@@ -151,15 +151,63 @@ final class ConfigBinder {
                 environments.put(name, envConfig);
             }
         }
+        ConflictsConfig conflicts = conflicts();
 
         checkSyncFields(syncFields, syncFieldsGiven, mappedFields);
+        checkPasswords(syncFields, mappedFields);
         checkDistinctTargets(environments);
 
         if (!problems.isEmpty()) {
             return null;
         }
-        return build("", () -> new AccountsyncConfig(configFile, dataDir, dryRun, sqlDir, syncFields,
+        return build("", () -> new AccountsyncConfig(configFile, dataDir, dryRun, sqlDir, syncFields, conflicts,
                 stateStore, metrics, apply, environments));
+    }
+
+    /**
+     * The conflict policy. The priority list is required with {@code policy: priority} and refused
+     * with any other policy (it would look like it did something); each name must be a configured
+     * environment (enabled or not).
+     */
+    private ConflictsConfig conflicts() {
+        ConflictPolicy policy = get(ConfigKeys.CONFLICTS_POLICY, null);
+        Granularity granularity = get(ConfigKeys.CONFLICTS_GRANULARITY, null);
+        List<String> priority = get(ConfigKeys.CONFLICTS_PRIORITY, null);
+        String priorityPath = ConfigKeys.CONFLICTS_PRIORITY.path();
+        boolean priorityGiven = present(ConfigKeys.CONFLICTS_PRIORITY, null);
+        if (policy == ConflictPolicy.PRIORITY && !priorityGiven) {
+            problems.add(new ConfigProblem(priorityPath,
+                    "is required when policy is priority: list the environments, the first that holds the account wins"));
+        } else if (policy != null && policy != ConflictPolicy.PRIORITY && priorityGiven) {
+            problems.add(new ConfigProblem(priorityPath,
+                    "only used with policy: priority (policy is " + policy.configName() + "): remove it, or set policy: priority"));
+            return null;
+        }
+        if (priority != null) {
+            boolean ok = true;
+            boolean environmentsKnown = values.containsKey(ConfigKeys.ENVIRONMENTS.path());
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < priority.size(); i++) {
+                String name = priority.get(i);
+                String itemPath = priorityPath + "[" + i + "]";
+                if (!seen.add(name)) {
+                    problems.add(new ConfigProblem(itemPath, "environment '" + name + "' is listed twice"));
+                    ok = false;
+                } else if (environmentsKnown && !entryNames.contains(name)
+                        && !failed.contains(ConfigKeys.ENVIRONMENTS.path() + "." + name)) {
+                    problems.add(new ConfigProblem(itemPath, "unknown environment '" + name
+                            + "' (configured: " + String.join(", ", entryNames) + ")"));
+                    ok = false;
+                }
+            }
+            if (!ok) {
+                return null;
+            }
+        }
+        if (policy == null || granularity == null || (policy == ConflictPolicy.PRIORITY && priority == null)) {
+            return null;
+        }
+        return build("conflicts", () -> new ConflictsConfig(policy, granularity, priority));
     }
 
     private StateStoreConfig stateStore() {
@@ -237,12 +285,17 @@ final class ConfigBinder {
             Map<String, String> fields = get(ConfigKeys.PROFILE_FIELDS, name);
             String lastActivity = get(ConfigKeys.PROFILE_LAST_ACTIVITY_COLUMN, name);
             Boolean caseInsensitive = get(ConfigKeys.PROFILE_CASE_INSENSITIVE, name);
+            String passwordScheme = get(ConfigKeys.PROFILE_PASSWORD_SCHEME, name);
             if (fields != null) {
                 mappedFields.put(name, fields);
+                if (passwordScheme != null && !fields.containsKey(Fields.PASSWORD)) {
+                    problems.add(new ConfigProblem(ConfigKeys.PROFILE_PASSWORD_SCHEME.pathFor(name),
+                            "only used when fields maps password: map the password column, or remove this"));
+                }
             }
             if (table != null && keyColumn != null && usernameColumn != null && fields != null && caseInsensitive != null) {
                 profile = build(envPath + ".profile", () -> ProfileConfig.generic(new GenericMapping(
-                        schema, table, keyColumn, usernameColumn, fields, lastActivity, caseInsensitive)));
+                        schema, table, keyColumn, usernameColumn, fields, lastActivity, caseInsensitive, passwordScheme)));
             }
         }
         Map<String, String> debezium = get(ConfigKeys.DEBEZIUM, name);
@@ -278,6 +331,61 @@ final class ConfigBinder {
             } else if (given && allMappingsKnown && !mapped.contains(field)) {
                 problems.add(new ConfigProblem(path, "field '" + field + "' is mapped by no environment"));
             }
+            if (field.equals(Fields.EMAIL_VERIFIED) && !syncFields.contains(Fields.EMAIL)) {
+                problems.add(new ConfigProblem(path, "email_verified travels with email as one unit: "
+                        + "list email instead, it brings email_verified along"));
+            }
+        }
+    }
+
+    /**
+     * Password hashes are copied as they are, so they only make sense between environments that
+     * hash alike: when {@code password} is synced, every enabled environment mapping it must declare
+     * its {@code password_scheme}, all the same, and at least two must map it. Read from the values
+     * rather than the built environments, so that a problem elsewhere in an environment does not
+     * hide this one.
+     */
+    private void checkPasswords(List<String> syncFields, Map<String, Map<String, String>> mappedFields) {
+        if (syncFields == null || !syncFields.contains(Fields.PASSWORD)) {
+            return;
+        }
+        boolean allKnown = !mappedFields.isEmpty() && mappedFields.size() == entryNames.size();
+        boolean mappedAnywhere = false;
+        Map<String, String> schemes = new LinkedHashMap<>(); // enabled environment -> scheme, or null
+        for (Map.Entry<String, Map<String, String>> e : mappedFields.entrySet()) {
+            String name = e.getKey();
+            if (!e.getValue().containsKey(Fields.PASSWORD)) {
+                continue;
+            }
+            mappedAnywhere = true;
+            Boolean enabled = get(ConfigKeys.ENABLED, name);
+            String scheme = get(ConfigKeys.PROFILE_PASSWORD_SCHEME, name);
+            if (enabled == null || (scheme == null && present(ConfigKeys.PROFILE_PASSWORD_SCHEME, name))) {
+                allKnown = false; // already reported
+                continue;
+            }
+            if (enabled) {
+                schemes.put(name, scheme);
+            }
+        }
+        String path = ConfigKeys.SYNC_FIELDS.path();
+        if (!mappedAnywhere) {
+            return; // "mapped by no environment" is reported by checkSyncFields
+        }
+        if (schemes.size() < 2) {
+            if (allKnown) {
+                problems.add(new ConfigProblem(path, "password is synced but " + (schemes.isEmpty()
+                        ? "no enabled environment maps it"
+                        : "only one enabled environment maps it (" + schemes.keySet().iterator().next() + ")")
+                        + ": it needs at least two"));
+            }
+            return;
+        }
+        if (schemes.containsValue(null) || new HashSet<>(schemes.values()).size() > 1) {
+            List<String> shown = new ArrayList<>();
+            schemes.forEach((env, scheme) -> shown.add(env + " (" + (scheme == null ? "none" : scheme) + ")"));
+            problems.add(new ConfigProblem(path, "password cannot be synced: password hashes only travel between "
+                    + "environments whose profiles declare the same hash scheme: " + String.join(", ", shown)));
         }
     }
 

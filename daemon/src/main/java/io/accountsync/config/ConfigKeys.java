@@ -32,7 +32,20 @@ public final class ConfigKeys {
             "Where dry runs write one SQL file per environment."));
     public static final ConfigKey<List<String>> SYNC_FIELDS = declare(ConfigKey.optional("sync_fields", ValueType.fieldList(),
             Fields.DEFAULT_SYNC,
-            "Canonical fields kept in line: built-in fields except `username`, or custom fields of a generic mapping. Others are never written."));
+            "Canonical fields kept in line: built-in fields except `username`, or custom fields of a generic mapping. Others are never written. "
+                    + "`email` brings `email_verified` along (never listed alone); `password` needs one `password_scheme` for all environments mapping it."));
+
+    public static final ConfigKey<ConflictPolicy> CONFLICTS_POLICY = declare(ConfigKey.optional("conflicts.policy",
+            ValueType.choice(List.of(ConflictPolicy.values()), ConflictPolicy::configName), ConflictPolicy.SKIP,
+            "When environments disagree: `skip`: leave the account alone everywhere and record the conflict for an operator; "
+                    + "`newer`: the environment where the user was active last wins (at bootstrap by the profile's last-activity column, "
+                    + "while streaming by the later source commit); `priority`: the first environment of `conflicts.priority` that holds the account wins."));
+    public static final ConfigKey<Granularity> CONFLICTS_GRANULARITY = declare(ConfigKey.optional("conflicts.granularity",
+            ValueType.choice(List.of(Granularity.values()), Granularity::configName), Granularity.RECORD,
+            "`record`: one conflicting field holds back the whole account; `field`: each field's conflict is handled on its own, the account's other fields still sync."));
+    public static final ConfigKey<List<String>> CONFLICTS_PRIORITY = declare(ConfigKey.optional("conflicts.priority",
+            ValueType.nameList("environment", EnvironmentConfig.NAME), null,
+            "Configured environments, first wins; required with `policy: priority` and only used with it."));
 
     public static final ConfigKey<String> STATE_STORE_URL = declare(ConfigKey.derived("state_store.url",
             ValueType.jdbcUrl("jdbc:postgresql:", "jdbc:h2:"), "H2 file `<data_dir>/state/accountsync`",
@@ -105,7 +118,12 @@ public final class ConfigKeys {
             "generic: the column holding the username."));
     public static final ConfigKey<java.util.Map<String, String>> PROFILE_FIELDS = declare(ConfigKey.required(ENV + "profile.fields",
             ValueType.fieldMap(),
-            "generic: canonical field → column, at least one; names that are not built-in declare custom fields."));
+            "generic: canonical field → column, at least one; names that are not built-in declare custom fields. "
+                    + "`email_verified`: a boolean, integer 0/1 or timestamp column (verified when true, non-zero, non-null); `password`: see `password_scheme`."));
+    public static final ConfigKey<String> PROFILE_PASSWORD_SCHEME = declare(ConfigKey.optional(ENV + "profile.password_scheme",
+            ValueType.string(), null,
+            "generic: hash scheme of the column mapped to `password` (e.g. bcrypt, sha512crypt, pbkdf2); "
+                    + "passwords only travel between environments of the same scheme."));
     public static final ConfigKey<String> PROFILE_LAST_ACTIVITY_COLUMN = declare(ConfigKey.optional(ENV + "profile.last_activity_column",
             ValueType.string(), null,
             "generic: timestamp column telling when the user was last active."));

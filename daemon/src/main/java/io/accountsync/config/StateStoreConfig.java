@@ -28,10 +28,17 @@ public record StateStoreConfig(String url, String user, Secret password) {
             return url;
         }
         Path file = dataDir.resolve("state").resolve(DEFAULT_H2_NAME).toAbsolutePath().normalize();
-        return "jdbc:h2:file:" + file + ";AUTO_SERVER=FALSE";
+        // AUTO_SERVER: the first process to open the file serves it to the others, so that CLI
+        // commands (accountsync conflicts list, ...) can open the store while the daemon runs.
+        // Without it the daemon's file lock would turn them away. H2 then listens on a random
+        // TCP port, guarded by a random key kept in the lock file next to the database.
+        return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE";
     }
 
-    /** Whether the store is an embedded H2 database (the default), which only one daemon may open. */
+    /**
+     * Whether the store is an H2 database (the default). Other processes such as CLI commands may
+     * open the default file while the daemon runs, but only one daemon may use it.
+     */
     public boolean isH2() {
         return url == null || url.startsWith("jdbc:h2:");
     }

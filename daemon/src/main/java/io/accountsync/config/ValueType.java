@@ -319,6 +319,50 @@ public interface ValueType<T> {
         };
     }
 
+    /**
+     * A non-empty list of names matching {@code namePattern} ({@code conflicts.priority}). Whether
+     * each names something configured, and only once, is checked by the binder, so that unknown
+     * and repeated names are reported together.
+     */
+    static ValueType<List<String>> nameList(String what, Pattern namePattern) {
+        return new ValueType<>() {
+            @Override
+            public String describe() {
+                return "list of " + what + " names";
+            }
+
+            @Override
+            public List<String> read(JsonNode node, ValueContext ctx) {
+                if (!node.isArray()) {
+                    ctx.problem("must be a list of " + what + " names, got " + shown(node));
+                    return null;
+                }
+                if (node.isEmpty()) {
+                    ctx.problem("must name at least one " + what);
+                    return null;
+                }
+                List<String> names = new ArrayList<>();
+                boolean ok = true;
+                for (int i = 0; i < node.size(); i++) {
+                    JsonNode item = node.get(i);
+                    if (!item.isTextual() || !namePattern.matcher(item.textValue()).matches()) {
+                        ctx.problemAt(ctx.path() + "[" + i + "]", "must be " + article(what) + " " + what + " name matching "
+                                + namePattern.pattern() + ", got " + shown(item));
+                        ok = false;
+                    } else {
+                        names.add(item.textValue());
+                    }
+                }
+                return ok ? List.copyOf(names) : null;
+            }
+
+            @Override
+            public String format(List<String> value) {
+                return "[" + String.join(", ", value) + "]";
+            }
+        };
+    }
+
     /** A non-empty mapping of field name to column name, in file order; {@code username} has its own key. */
     static ValueType<Map<String, String>> fieldMap() {
         return new ValueType<>() {
@@ -477,6 +521,10 @@ public interface ValueType<T> {
             ctx.problem("must be " + expected + ", got " + shown(node));
         }
         return null;
+    }
+
+    private static String article(String word) {
+        return "aeiou".indexOf(word.charAt(0)) >= 0 ? "an" : "a";
     }
 
     /** A value as shown in messages: strings quoted and cut short, containers by kind. */

@@ -114,6 +114,44 @@ public final class ApplyWorker implements Runnable {
         writer.close();
     }
 
+    /**
+     * Applies the whole outbox of this environment now, on the caller's thread (the bootstrap
+     * command), retrying retriable failures with backoff for a while.
+     *
+     * @return patches applied
+     */
+    public long drain(int maxAttempts) throws ApplyException, SQLException, InterruptedException {
+        MDC.put("env", env.name());
+        long done = 0;
+        Duration backoff = retryInitial;
+        int attempts = 0;
+        while (true) {
+            List<OutboxEntry> batch = new StateDao(connection()).outbox(env.name(), batchSize);
+            connection.commit();
+            if (batch.isEmpty()) {
+                closeConnection();
+                writer.close();
+                return done;
+            }
+            try {
+                applyBatch(batch);
+                done += batch.size();
+                attempts = 0;
+                backoff = retryInitial;
+            } catch (ApplyException e) {
+                metrics.recordApplyError(env.name());
+                if (e.errorClass() != ErrorClass.RETRIABLE || ++attempts >= maxAttempts) {
+                    closeConnection();
+                    writer.close();
+                    throw e;
+                }
+                LOG.warn("{}; retrying in {} ms", e.getMessage(), backoff.toMillis());
+                Thread.sleep(backoff.toMillis());
+                backoff = backoff.multipliedBy(2).compareTo(retryMax) > 0 ? retryMax : backoff.multipliedBy(2);
+            }
+        }
+    }
+
     private Duration sleep(Duration backoff) {
         try {
             wake.tryAcquire(backoff.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,9 +1,12 @@
 package io.accountsync.pipeline;
 
 import io.accountsync.capture.CommitTimes;
+import io.accountsync.capture.FullReader;
+import io.accountsync.capture.SourcePositions;
 import io.accountsync.correlate.Correlation;
 import io.accountsync.correlate.Correlator;
 import io.accountsync.merge.MergeDecision;
+import io.accountsync.merge.MergePolicy;
 import io.accountsync.merge.Merger;
 import io.accountsync.metrics.Metrics;
 import io.accountsync.model.AccountChange;
@@ -20,11 +23,16 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +40,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Normalize, correlate, merge and plan for one captured batch, in one state-store transaction: when
  * {@link #process} returns, the batch's effects (canonical values, links, planned patches in the
- * outbox, quarantine entries) are durable and its source offsets may be committed.
+ * outbox, conflicts, quarantine entries) are durable and its source offsets may be committed.
+ *
+ * <p>Each environment's stream is held at a gate until its bootstrap read is merged; changes the
+ * read already contained are then skipped, as are changes delivered a second time after a restart.
  */
 public final class ChangeProcessor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeProcessor.class);
@@ -43,61 +54,115 @@ public final class ChangeProcessor implements AutoCloseable {
     private final Metrics metrics;
     private final Clock clock;
     private final Consumer<String> wakeApply;
+    private final MergePolicy policy;
     private final Correlator correlator = new Correlator();
     private final List<Target> targets;
+    private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+    private final Map<String, FullReader.ReadMark> readMarks = new ConcurrentHashMap<>();
     private Connection connection;
+    private volatile boolean closing;
 
     public ChangeProcessor(StateStore store, Map<String, EnvironmentRuntime> envs, EchoRegistry echoes, Metrics metrics,
-                           Clock clock, Consumer<String> wakeApply) {
+                           Clock clock, MergePolicy policy, Consumer<String> wakeApply) {
         this.store = store;
         this.envs = envs;
         this.echoes = echoes;
         this.metrics = metrics;
         this.clock = clock;
+        this.policy = policy;
         this.wakeApply = wakeApply;
         this.targets = envs.values().stream().map(EnvironmentRuntime::target).toList();
+        envs.keySet().forEach(e -> gates.put(e, new CountDownLatch(1)));
     }
 
-    /** Processes one batch from {@code env}; returns when its effects are durable. */
-    public void process(String env, List<RowChange> rows) throws SQLException {
+    /** Lets {@code env}'s stream through; changes committed before {@code mark} are skipped. */
+    public void open(String env, FullReader.ReadMark mark) {
+        if (mark != null) {
+            readMarks.put(env, mark);
+        }
+        gates.get(env).countDown();
+    }
+
+    public boolean isOpen(String env) {
+        return gates.get(env).getCount() == 0;
+    }
+
+    /** Processes one captured batch from {@code env}; returns when its effects are durable. */
+    public void process(String env, List<RowChange> rows) throws SQLException, InterruptedException {
         if (rows.isEmpty()) {
             return;
+        }
+        CountDownLatch gate = gates.get(env);
+        while (!gate.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (closing) {
+                // Not processed, so not marked: the batch comes again after the restart.
+                throw new IllegalStateException("stopping before " + env + "'s bootstrap finished");
+            }
         }
         EnvironmentRuntime source = envs.get(env);
         Instant arrival = clock.instant();
         echoes.awaitQuiet(env);
+        FullReader.ReadMark mark = readMarks.get(env);
+        List<AccountChange> changes = new ArrayList<>();
+        List<String[]> bad = new ArrayList<>();
+        int alreadyRead = 0;
+        for (RowChange captured : rows) {
+            RowChange row = captured;
+            if (captured.op() != RowChange.Op.READ) {
+                if (FullReader.alreadyRead(mark, captured.commitTime())) {
+                    alreadyRead++;
+                    continue;
+                }
+                Instant t = CommitTimes.estimate(source.config().dialect(), captured.commitTime(), arrival);
+                if (!t.equals(captured.commitTime())) {
+                    row = new RowChange(captured.env(), captured.table(), captured.op(), captured.before(),
+                            captured.after(), t, captured.position(), captured.txId());
+                }
+            }
+            try {
+                changes.addAll(source.profile().normalize(row));
+            } catch (BadRowException e) {
+                bad.add(new String[] {row.position(), e.getMessage()});
+            }
+        }
+        if (alreadyRead > 0) {
+            LOG.debug("{} change(s) of {} were already in its bootstrap read", alreadyRead, env);
+        }
+        RowChange last = rows.get(rows.size() - 1);
+        apply(env, changes, bad, last.position(), last.commitTime(), rows.size());
+    }
+
+    /** Processes accounts read in full from {@code env} (a catch-up read), as snapshot changes. */
+    public void processRead(String env, List<AccountChange> changes, List<String> bad) throws SQLException {
+        List<String[]> b = new ArrayList<>();
+        bad.forEach(r -> b.add(new String[] {"full read", r}));
+        apply(env, changes, b, null, null, changes.size());
+    }
+
+    private void apply(String env, List<AccountChange> changes, List<String[]> bad, String position, Instant commitTime,
+                       int events) throws SQLException {
+        EnvironmentRuntime source = envs.get(env);
         synchronized (this) {
             Instant now = clock.instant();
             Set<String> touched = new HashSet<>();
             try {
                 Connection c = connection();
                 StateDao dao = new StateDao(c);
-                RowChange last = rows.get(rows.size() - 1);
-                for (RowChange captured : rows) {
-                    RowChange row = captured;
-                    if (captured.op() != RowChange.Op.READ) {
-                        Instant t = CommitTimes.estimate(source.config().dialect(), captured.commitTime(), arrival);
-                        if (!t.equals(captured.commitTime())) {
-                            row = new RowChange(captured.env(), captured.table(), captured.op(), captured.before(),
-                                    captured.after(), t, captured.position(), captured.txId());
-                        }
-                    }
-                    List<AccountChange> changes;
-                    try {
-                        changes = source.profile().normalize(row);
-                    } catch (BadRowException e) {
-                        dao.quarantine(env, "normalize", row.position(), null, null, e.getMessage(), null, now);
-                        metrics.recordQuarantined(env);
-                        LOG.warn("quarantined a row: {}", e.getMessage());
-                        continue;
-                    }
-                    for (AccountChange change : changes) {
-                        handle(dao, source, change, now, touched);
-                    }
+                for (String[] b : bad) {
+                    dao.quarantine(env, "normalize", b[0], null, null, b[1], null, now);
+                    metrics.recordQuarantined(env);
+                    LOG.warn("quarantined a row: {}", b[1]);
                 }
-                dao.envProgress(env, last.position(), last.commitTime(), rows.size(), now);
+                for (AccountChange change : changes) {
+                    handle(dao, source, change, now, touched);
+                }
+                if (position != null) {
+                    dao.envProgress(env, position, commitTime, events, now);
+                }
                 c.commit();
-                metrics.recordCaptureLag(env, Duration.between(last.commitTime(), clock.instant()));
+                if (commitTime != null) {
+                    metrics.recordCaptureLag(env, Duration.between(commitTime, clock.instant()));
+                }
             } catch (SQLException | RuntimeException e) {
                 rollbackAndClose();
                 throw e;
@@ -114,21 +179,61 @@ public final class ChangeProcessor implements AutoCloseable {
         if (echo) {
             metrics.recordEcho(env);
         }
+        OptionalLong order = change.snapshot() ? OptionalLong.empty()
+                : SourcePositions.order(source.config().dialect(), change.position());
+        if (order.isPresent()) {
+            Long lastSeen = dao.lastSeen(env, change.localKey());
+            if (lastSeen != null && SourcePositions.isReplay(source.config().dialect(), order.getAsLong(), lastSeen)) {
+                return;   // delivered again after a restart: its effects are already recorded
+            }
+        }
         Correlation corr = correlator.correlate(dao, change, source.profile(), now);
         if (corr.isConflict()) {
-            dao.quarantine(env, "correlate", change.position(), change.localKey(), null, corr.conflict(), null, now);
+            String key = String.valueOf(source.profile().normalizeUsername(change.username()));
+            if (dao.hasOpenConflict(key, "identity")) {
+                return;
+            }
+            dao.recordConflict(null, String.valueOf(source.profile().normalizeUsername(change.username())), "identity",
+                    List.of("username"), Map.of(env + "#" + change.localKey(), mapOf("username", change.username())),
+                    true, null, now);
+            dao.audit(null, env, "conflict", "username", corr.conflict(), change.commitTime(), now);
             metrics.recordConflict(env);
             return;
         }
         long gid = corr.globalId();
+        if (order.isPresent()) {
+            dao.setLastSeen(env, change.localKey(), order.getAsLong());
+        }
         if (change.kind() == AccountChange.Kind.DELETE) {
             dao.markLinkDeleted(env, change.localKey(), now);
-            dao.audit(gid, env, "deleted-in-source", null, "deletes are not propagated (deletes: ignore)",
+            dao.audit(gid, env, "deleted-in-source", null, "deletes are not propagated", change.commitTime(), now);
+            return;
+        }
+        Set<String> held = dao.openConflictFields(gid);
+        if (held.contains("*") || (policy.wholeRecord() && !held.isEmpty())) {
+            dao.audit(gid, env, "held", String.join(",", change.after().keySet()),
+                    "an open conflict holds this account back: resolve it with `accountsync conflicts resolve`",
                     change.commitTime(), now);
             return;
         }
         Map<String, CanonicalValue> canonical = dao.canonical(gid);
-        MergeDecision decision = Merger.decide(change, echo, canonical, source.syncedFields());
+        MergeDecision decision = Merger.decide(change, echo, canonical, source.syncedFields(), policy, held);
+        if (!decision.conflicts().isEmpty()) {
+            Map<String, Map<String, String>> candidates = new LinkedHashMap<>();
+            for (String f : decision.conflicts()) {
+                candidates.computeIfAbsent(env, k -> new LinkedHashMap<>()).put(f, change.after().get(f));
+                CanonicalValue cv = canonical.get(f);
+                candidates.computeIfAbsent(cv.sourceEnv(), k -> new LinkedHashMap<>()).put(f, cv.value());
+            }
+            dao.recordConflict(gid, dao.usernameKey(gid).orElse(change.username()), "concurrent", decision.conflicts(),
+                    candidates, true, null, now);
+            dao.audit(gid, env, "conflict", String.join(",", decision.conflicts()),
+                    "concurrent edit in " + env + " (policy skip): left for an operator", change.commitTime(), now);
+            metrics.recordConflict(env);
+            if (policy.wholeRecord()) {
+                return;
+            }
+        }
         if (decision.isNoop() && !corr.newLink()) {
             return;
         }
@@ -144,15 +249,17 @@ public final class ChangeProcessor implements AutoCloseable {
             dao.audit(gid, env, "linked", null, "local " + change.localKey() + " (" + change.username() + ")",
                     change.commitTime(), now);
         }
-        List<Patch> patches = Planner.plan(gid, change, decision, after, dao.links(gid), writableTargets());
+        List<Patch> patches = Planner.plan(gid, change, decision, after, dao.links(gid), targets);
         for (Patch p : patches) {
             dao.enqueue(p, change.commitTime(), now);
             touched.add(p.env());
         }
     }
 
-    private List<Target> writableTargets() {
-        return targets;
+    private static Map<String, String> mapOf(String k, String v) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(k, v);
+        return m;
     }
 
     private Connection connection() throws SQLException {
@@ -179,8 +286,14 @@ public final class ChangeProcessor implements AutoCloseable {
         connection = null;
     }
 
+    /** Makes batches waiting at a gate give up (unprocessed), so capture can stop. */
+    public void stopping() {
+        closing = true;
+    }
+
     @Override
     public synchronized void close() {
+        closing = true;
         rollbackAndClose();
     }
 }

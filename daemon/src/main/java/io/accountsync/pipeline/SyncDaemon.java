@@ -1,21 +1,22 @@
 package io.accountsync.pipeline;
 
-import io.accountsync.apply.JdbcPatchWriter;
 import io.accountsync.apply.PatchWriter;
-import io.accountsync.apply.SqlFileWriter;
 import io.accountsync.capture.CaptureSettings;
+import io.accountsync.capture.EngineState;
+import io.accountsync.capture.FullReader;
 import io.accountsync.config.AccountsyncConfig;
 import io.accountsync.config.EnvironmentConfig;
 import io.accountsync.metrics.Metrics;
 import io.accountsync.metrics.MetricsServer;
+import io.accountsync.model.AccountChange;
 import io.accountsync.state.StateDao;
 import io.accountsync.state.StateStore;
-import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,29 +29,45 @@ import org.slf4j.MDC;
 
 /**
  * The always-on loop: one capture engine per readable environment, one apply worker per writable
- * one, and the change processor between them. {@link #start} returns once everything runs;
- * {@link #close} stops capture first (offsets flushed), then the apply workers.
+ * one, and the change processor between them.
+ *
+ * <p>Start-up: the capture engines start first, streaming from "now", with their batches held at
+ * a gate. When the state store has no completed bootstrap, the full bootstrap reads every
+ * environment and merges; an environment whose capture has no offsets yet (added later, or its
+ * offsets lost) gets a catch-up read merged as snapshot changes. Then the gates open: changes the
+ * reads already contained are skipped, later ones flow. {@link #close} stops capture first (offsets
+ * flushed), then the apply workers.
  */
 public final class SyncDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncDaemon.class);
     private static final Duration ECHO_MEMORY = Duration.ofHours(24);
+    private static final Duration CAPTURE_START_TIMEOUT = Duration.ofMinutes(3);
 
     private final AccountsyncConfig config;
     private final Clock clock;
+    private final boolean dryRun;
+    private final BootstrapProgress progress;
     private final Metrics metrics = new Metrics();
     private final Map<String, EnvironmentRuntime> envs = new LinkedHashMap<>();
     private final Map<String, ApplyWorker> workers = new LinkedHashMap<>();
-    private final List<CaptureSupervisor> captures = new ArrayList<>();
+    private final Map<String, CaptureSupervisor> captures = new LinkedHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile DaemonState state = DaemonState.CREATED;
+    private volatile BootstrapSummary bootstrapSummary;
     private StateStore store;
     private EchoRegistry echoes;
     private ChangeProcessor processor;
     private MetricsServer metricsServer;
 
     public SyncDaemon(AccountsyncConfig config, Clock clock) {
+        this(config, clock, config.dryRun(), BootstrapProgress.NONE);
+    }
+
+    public SyncDaemon(AccountsyncConfig config, Clock clock, boolean dryRun, BootstrapProgress progress) {
         this.config = config;
         this.clock = clock;
+        this.dryRun = dryRun;
+        this.progress = progress;
     }
 
     public DaemonState state() {
@@ -61,8 +78,9 @@ public final class SyncDaemon implements AutoCloseable {
         return metrics;
     }
 
-    public Integer metricsPort() {
-        return metricsServer == null ? null : metricsServer.port();
+    /** The bootstrap this start ran, or null. */
+    public BootstrapSummary bootstrapSummary() {
+        return bootstrapSummary;
     }
 
     private synchronized void transition(DaemonState next, String why) {
@@ -73,12 +91,10 @@ public final class SyncDaemon implements AutoCloseable {
         state = next;
     }
 
-    public void start() throws IOException, SQLException {
-        transition(DaemonState.STARTING, config.dryRun() ? "dry-run: nothing is written, statements go to "
-                + config.sqlDir() : null);
+    public void start() throws Exception {
+        transition(DaemonState.STARTING, dryRun ? "dry-run: nothing is written, statements go to " + config.sqlDir() : null);
         try {
-            store = new StateStore(config.stateStore().effectiveUrl(config.dataDir()), config.stateStore().user(),
-                    config.stateStore().password()).openForUse();
+            store = Wiring.store(config, dryRun).openForUse();
             echoes = new EchoRegistry(clock);
             try (Connection c = store.connect()) {
                 StateDao dao = new StateDao(c);
@@ -86,45 +102,38 @@ public final class SyncDaemon implements AutoCloseable {
                 echoes.load(dao.ownTransactions(clock.instant().minus(ECHO_MEMORY)));
                 c.commit();
             }
-            for (EnvironmentConfig e : config.environments().values()) {
-                if (!e.enabled()) {
-                    LOG.info("environment {} is disabled", e.name());
-                    continue;
-                }
-                var profile = Profiles.create(e);
-                envs.put(e.name(), new EnvironmentRuntime(e, profile, EnvironmentRuntime.synced(profile, config.syncFields())));
-            }
+            envs.putAll(Wiring.environments(config));
+            boolean bootstrapped = Bootstrap.isDone(store);
             for (EnvironmentRuntime env : envs.values()) {
-                if (!env.config().writes()) {
-                    continue;
+                if (env.config().writes()) {
+                    PatchWriter writer = Wiring.writer(config, env, dryRun, false, clock);
+                    workers.put(env.name(), new ApplyWorker(env, writer, store, echoes, metrics, clock,
+                            config.apply().batchSize(), config.apply().retryInitial(), config.apply().retryMax()));
+                    metrics.registerQueueDepth(env.name(), () -> queueDepth(env.name()));
                 }
-                PatchWriter writer = config.dryRun()
-                        ? new SqlFileWriter(env.name(), env.config().dialect(), env.profile(), config.sqlDir(), clock)
-                        : new JdbcPatchWriter(env.name(), env.config().connection(), env.profile());
-                ApplyWorker w = new ApplyWorker(env, writer, store, echoes, metrics, clock, config.apply().batchSize(),
-                        config.apply().retryInitial(), config.apply().retryMax());
-                workers.put(env.name(), w);
-                metrics.registerQueueDepth(env.name(), () -> queueDepth(env.name()));
             }
-            processor = new ChangeProcessor(store, envs, echoes, metrics, clock, name -> {
+            processor = new ChangeProcessor(store, envs, echoes, metrics, clock, Wiring.policy(config), name -> {
                 ApplyWorker w = workers.get(name);
                 if (w != null) {
                     w.wake();
                 }
             });
-            workers.values().forEach(ApplyWorker::start);
+            Map<String, Boolean> fresh = new LinkedHashMap<>();
             for (EnvironmentRuntime env : envs.values()) {
                 if (!env.config().reads()) {
+                    processor.open(env.name(), null);
                     continue;
                 }
                 EnvironmentConfig e = env.config();
+                Path dir = Wiring.captureDir(config, dryRun, e.name());
+                fresh.put(e.name(), !Files.exists(dir.resolve("offsets.dat")));
                 CaptureSettings settings = new CaptureSettings(e.name(), e.connection(), env.profile().capturedTables(),
-                        captureDir(e.name()), serverId(e.name()), null, null, null, e.debezium());
+                        dir, serverId(e.name()), null, null, "no_data", e.debezium());
                 CaptureSupervisor s = new CaptureSupervisor(e.name(), settings, rows -> {
                     MDC.put("env", e.name());
                     processor.process(e.name(), rows);
                 }, metrics, config.apply().retryInitial(), config.apply().retryMax());
-                captures.add(s);
+                captures.put(e.name(), s);
                 s.start();
             }
             if (config.metrics().enabled()) {
@@ -132,11 +141,67 @@ public final class SyncDaemon implements AutoCloseable {
                         () -> state == DaemonState.RUNNING);
                 LOG.info("metrics on http://{}:{}/metrics", config.metrics().host(), metricsServer.port());
             }
+            awaitCaptureRunning();
+            if (!bootstrapped) {
+                LOG.info("the state store has no bootstrap yet: reading every environment in full");
+                Bootstrap.Result r = new Bootstrap(store, envs, Wiring.policy(config), clock, progress).run();
+                bootstrapSummary = r.summary();
+                LOG.info("bootstrap done:\n{}", r.summary().table());
+                r.marks().forEach(processor::open);
+            } else {
+                for (Map.Entry<String, Boolean> f : fresh.entrySet()) {
+                    if (f.getValue()) {
+                        processor.open(f.getKey(), catchUp(envs.get(f.getKey())));
+                    } else {
+                        processor.open(f.getKey(), null);
+                    }
+                }
+            }
+            workers.values().forEach(ApplyWorker::start);
             transition(DaemonState.RUNNING, envs.size() + " environments");
-        } catch (IOException | SQLException | RuntimeException e) {
+        } catch (Exception e) {
             transition(DaemonState.FAILED, e.getMessage());
             close();
             throw e;
+        }
+    }
+
+    /** Reads an environment whose capture starts without offsets, and merges it as snapshot changes. */
+    private FullReader.ReadMark catchUp(EnvironmentRuntime env) throws Exception {
+        LOG.info("capture of {} starts without offsets: reading it in full to catch up", env.name());
+        List<AccountChange> batch = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        FullReader.ReadMark mark = FullReader.read(env.name(), env.config().connection(), env.profile(),
+                new io.accountsync.profile.Profile.ReadSink() {
+                    @Override
+                    public void account(AccountChange change) throws Exception {
+                        batch.add(change);
+                        if (batch.size() >= 1000) {
+                            processor.processRead(env.name(), List.copyOf(batch), List.of());
+                            batch.clear();
+                        }
+                    }
+
+                    @Override
+                    public void bad(String reason) {
+                        bad.add(reason);
+                    }
+                });
+        processor.processRead(env.name(), batch, bad);
+        return mark;
+    }
+
+    /** Bootstrap reads must come after every stream's start position is fixed. */
+    private void awaitCaptureRunning() throws InterruptedException {
+        Instant deadline = clock.instant().plus(CAPTURE_START_TIMEOUT);
+        for (Map.Entry<String, CaptureSupervisor> c : captures.entrySet()) {
+            while (c.getValue().state() != EngineState.RUNNING) {
+                if (clock.instant().isAfter(deadline)) {
+                    throw new IllegalStateException("capture of " + c.getKey() + " did not start within "
+                            + CAPTURE_START_TIMEOUT.toMinutes() + " min; see the log above for its error");
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
@@ -145,13 +210,9 @@ public final class SyncDaemon implements AutoCloseable {
             long n = new StateDao(c).outboxDepth(env);
             c.commit();
             return n;
-        } catch (SQLException | RuntimeException e) {
+        } catch (Exception e) {
             return -1;
         }
-    }
-
-    private Path captureDir(String env) {
-        return config.dataDir().resolve("capture").resolve(env);
     }
 
     /** A stable replica id per environment, so a restart resumes as the same binlog client. */
@@ -173,7 +234,10 @@ public final class SyncDaemon implements AutoCloseable {
         if (state != DaemonState.FAILED) {
             transition(DaemonState.STOPPING, null);
         }
-        for (CaptureSupervisor s : captures) {
+        if (processor != null) {
+            processor.stopping();
+        }
+        for (CaptureSupervisor s : captures.values()) {
             try {
                 s.stop();
             } catch (InterruptedException e) {

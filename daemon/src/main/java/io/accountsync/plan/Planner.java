@@ -59,6 +59,46 @@ public final class Planner {
         return patches;
     }
 
+    /**
+     * Patches that bring every writable environment to the account's canonical values: an update
+     * of the fields a linked environment holds differently ({@code current}, or every field when its
+     * values are unknown), a create where the account is missing and the environment creates
+     * missing accounts. Held fields are left out.
+     */
+    public static List<Patch> planAll(long globalId, String username, Map<String, CanonicalValue> canonical,
+                                      Set<String> held, Map<String, StateDao.Link> links,
+                                      Map<String, Map<String, String>> current, Collection<Target> targets, String reason) {
+        List<Patch> patches = new ArrayList<>();
+        for (Target t : targets) {
+            if (!t.writable()) {
+                continue;
+            }
+            Map<String, String> wanted = new LinkedHashMap<>();
+            for (Map.Entry<String, CanonicalValue> e : canonical.entrySet()) {
+                if (t.fields().contains(e.getKey()) && !held.contains(e.getKey())) {
+                    wanted.put(e.getKey(), e.getValue().value());
+                }
+            }
+            StateDao.Link link = links.get(t.env());
+            if (link != null) {
+                Map<String, String> have = current.get(t.env());
+                Map<String, String> diff = new LinkedHashMap<>();
+                wanted.forEach((f, v) -> {
+                    if (have == null || !have.containsKey(f) || !java.util.Objects.equals(have.get(f), v)) {
+                        diff.put(f, v);
+                    }
+                });
+                if (!diff.isEmpty()) {
+                    patches.add(new Patch(t.env(), globalId, link.localKey(), link.username(), Patch.Kind.UPDATE, diff, reason));
+                }
+            } else if (t.createMissing() && !wanted.isEmpty()) {
+                patches.add(new Patch(t.env(), globalId, null, username, Patch.Kind.CREATE, wanted,
+                        "missing in " + t.env() + "; " + reason));
+            }
+        }
+        return patches;
+    }
+
     private static Map<String, String> values(Collection<String> fields, Set<String> storable,
                                               Map<String, CanonicalValue> canonical) {
         Map<String, String> out = new LinkedHashMap<>();

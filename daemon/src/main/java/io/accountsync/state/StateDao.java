@@ -348,6 +348,208 @@ public final class StateDao {
         }
     }
 
+    // ---- conflicts ----------------------------------------------------------------------------
+
+    public record Conflict(long id, Long globalId, String usernameKey, String kind, List<String> fields,
+                           Map<String, Map<String, String>> candidates, String status, Instant detectedAt,
+                           Instant resolvedAt, String resolution) {
+    }
+
+    private static final TypeReference<LinkedHashMap<String, LinkedHashMap<String, String>>> CANDIDATES = new TypeReference<>() {
+    };
+
+    public long recordConflict(Long globalId, String usernameKey, String kind, java.util.Collection<String> fields,
+                               Map<String, Map<String, String>> candidates, boolean open, String resolution, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into conflict (global_id, username_key, kind, fields, candidates, status, detected_at, resolved_at, resolution) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            if (globalId == null) {
+                ps.setNull(1, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(1, globalId);
+            }
+            ps.setString(2, usernameKey);
+            ps.setString(3, kind);
+            ps.setString(4, String.join(",", fields));
+            try {
+                ps.setString(5, JSON.writeValueAsString(candidates));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            ps.setString(6, open ? "open" : "resolved");
+            ps.setTimestamp(7, Timestamp.from(now));
+            ps.setTimestamp(8, open ? null : Timestamp.from(now));
+            ps.setString(9, resolution);
+            ps.executeUpdate();
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Fields held by the account's open conflicts; {@code "*"} when an identity conflict holds it all. */
+    public java.util.Set<String> openConflictFields(long globalId) throws SQLException {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select kind, fields from conflict where global_id = ? and status = 'open'")) {
+            ps.setLong(1, globalId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString(1).equals("identity")) {
+                        out.add("*");
+                    }
+                    for (String f : rs.getString(2).split(",")) {
+                        if (!f.isBlank()) {
+                            out.add(f);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    public List<Conflict> conflicts(boolean openOnly, Long globalId) throws SQLException {
+        List<Conflict> out = new ArrayList<>();
+        String sql = "select id, global_id, username_key, kind, fields, candidates, status, detected_at, resolved_at, resolution "
+                + "from conflict where 1 = 1" + (openOnly ? " and status = 'open'" : "")
+                + (globalId != null ? " and global_id = ?" : "") + " order by id";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (globalId != null) {
+                ps.setLong(1, globalId);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long g = rs.getLong(2);
+                    Long gid = rs.wasNull() ? null : g;
+                    Map<String, Map<String, String>> cand;
+                    try {
+                        cand = new LinkedHashMap<>(JSON.readValue(rs.getString(6), CANDIDATES));
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException("corrupt conflict candidates", e);
+                    }
+                    Timestamp resolved = rs.getTimestamp(9);
+                    out.add(new Conflict(rs.getLong(1), gid, rs.getString(3), rs.getString(4),
+                            List.of(rs.getString(5).split(",")), cand, rs.getString(7), rs.getTimestamp(8).toInstant(),
+                            resolved == null ? null : resolved.toInstant(), rs.getString(10)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public int resolveConflicts(long globalId, String resolution, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "update conflict set status = 'resolved', resolved_at = ?, resolution = ? where global_id = ? and status = 'open'")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setString(2, resolution);
+            ps.setLong(3, globalId);
+            return ps.executeUpdate();
+        }
+    }
+
+    public boolean hasOpenConflict(String usernameKey, String kind) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select 1 from conflict where username_key = ? and kind = ? and status = 'open'")) {
+            ps.setString(1, usernameKey);
+            ps.setString(2, kind);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    public long openConflictCount() throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from conflict where status = 'open'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    // ---- replays and facts ------------------------------------------------------------------
+
+    public Long lastSeen(String env, String localKey) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select last_seen from account_link where env = ? and local_key = ?")) {
+            ps.setString(1, env);
+            ps.setString(2, localKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long v = rs.getLong(1);
+                return rs.wasNull() ? null : v;
+            }
+        }
+    }
+
+    public void setLastSeen(String env, String localKey, long order) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update account_link set last_seen = ? where env = ? and local_key = ?")) {
+            ps.setLong(1, order);
+            ps.setString(2, env);
+            ps.setString(3, localKey);
+            ps.executeUpdate();
+        }
+    }
+
+    public Optional<String> fact(String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select val from store_fact where name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    public void setFact(String name, String value, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update store_fact set val = ?, updated_at = ? where name = ?")) {
+            ps.setString(1, value);
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setString(3, name);
+            if (ps.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into store_fact (name, val, updated_at) values (?, ?, ?)")) {
+            ps.setString(1, name);
+            ps.setString(2, value);
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Forgets every account, link, value, planned patch, conflict and audit entry (a new bootstrap). */
+    public void wipe() throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (String t : List.of("outbox", "canonical_value", "account_link", "conflict", "audit_log", "quarantine",
+                    "bootstrap_account", "own_transaction", "env_state", "store_fact", "account")) {
+                st.executeUpdate("delete from " + t);
+            }
+        }
+    }
+
+    /** Audit entries of one account, oldest first. */
+    public record AuditEntry(long id, String env, String action, String fields, String detail, Instant sourceTime, Instant at) {
+    }
+
+    public List<AuditEntry> auditLog(long globalId) throws SQLException {
+        List<AuditEntry> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select id, env, action, fields, detail, source_time, at from audit_log where global_id = ? order by id")) {
+            ps.setLong(1, globalId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp st = rs.getTimestamp(6);
+                    out.add(new AuditEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), st == null ? null : st.toInstant(), rs.getTimestamp(7).toInstant()));
+                }
+            }
+        }
+        return out;
+    }
+
     static String json(Map<String, String> values) {
         try {
             return JSON.writeValueAsString(values);

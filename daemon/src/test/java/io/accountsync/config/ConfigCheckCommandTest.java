@@ -69,7 +69,7 @@ class ConfigCheckCommandTest {
         assertThat(out()).isEmpty();
         assertThat(err().lines()).containsExactly(
                 "config has 2 problem(s):",
-                "colour: unknown key (known: data_dir, dry_run, sql_dir, sync_fields, state_store, metrics, apply, environments)",
+                "colour: unknown key (known: data_dir, dry_run, sql_dir, sync_fields, conflicts, state_store, metrics, apply, environments)",
                 "environments.wiki1.connection.password: literal passwords are not allowed: use ${ENV_VAR} or password_file");
     }
 

@@ -27,7 +27,7 @@ class ConfigKeysTest {
         assertThat(ConfigKeys.isSection("environments.<name>.connection")).isTrue();
         assertThat(ConfigKeys.isSection("environments.<name>.connection.port")).isFalse();
         assertThat(ConfigKeys.childrenOf("")).containsExactly(
-                "data_dir", "dry_run", "sql_dir", "sync_fields", "state_store", "metrics", "apply", "environments");
+                "data_dir", "dry_run", "sql_dir", "sync_fields", "conflicts", "state_store", "metrics", "apply", "environments");
     }
 
     @Test

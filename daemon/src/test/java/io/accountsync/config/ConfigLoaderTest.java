@@ -28,6 +28,10 @@ class ConfigLoaderTest {
             dry_run: false
             sql_dir: /var/tmp/sql
             sync_fields: [display_name, email, nickname]
+            conflicts:
+              policy: priority
+              granularity: field
+              priority: [shop, wiki1]
             state_store:
               url: jdbc:postgresql://db.example:5432/accountsync
               user: accountsync
@@ -61,6 +65,7 @@ class ConfigLoaderTest {
                   fields:
                     display_name: full_name
                     email: email
+                    email_verified: email_confirmed_at
                     nickname: nick
                   last_activity_column: updated_at
                   case_insensitive_usernames: true
@@ -142,6 +147,8 @@ class ConfigLoaderTest {
         assertThat(c.dryRun()).isFalse();
         assertThat(c.sqlDir()).isEqualTo(Path.of("/var/tmp/sql"));
         assertThat(c.syncFields()).containsExactly("display_name", "email", "nickname");
+        assertThat(c.effectiveSyncFields()).containsExactly("display_name", "email", "email_verified", "nickname");
+        assertThat(c.conflicts()).isEqualTo(new ConflictsConfig(ConflictPolicy.PRIORITY, Granularity.FIELD, List.of("shop", "wiki1")));
         assertThat(c.stateStore().url()).isEqualTo("jdbc:postgresql://db.example:5432/accountsync");
         assertThat(c.stateStore().user()).isEqualTo("accountsync");
         assertThat(c.stateStore().password().reveal()).isEqualTo("pw-state");
@@ -161,8 +168,10 @@ class ConfigLoaderTest {
         assertThat(wiki1.connection().password().reveal()).isEqualTo("pw-one");
         assertThat(wiki1.profile().type()).isEqualTo("generic");
         assertThat(wiki1.profile().generic()).isEqualTo(new GenericMapping("public", "users", "id", "username",
-                Map.of("display_name", "full_name", "email", "email", "nickname", "nick"), "updated_at", true));
-        assertThat(wiki1.profile().generic().fields().keySet()).containsExactly("display_name", "email", "nickname");
+                Map.of("display_name", "full_name", "email", "email", "email_verified", "email_confirmed_at", "nickname", "nick"),
+                "updated_at", true, null));
+        assertThat(wiki1.profile().generic().fields().keySet())
+                .containsExactly("display_name", "email", "email_verified", "nickname");
         assertThat(wiki1.debezium()).containsExactly(Map.entry("max.batch.size", "2048"),
                 Map.entry("provide.transaction.metadata", "false"), Map.entry("snapshot.mode", "never"));
 
@@ -186,8 +195,12 @@ class ConfigLoaderTest {
         assertThat(c.dryRun()).isTrue();
         assertThat(c.sqlDir()).isEqualTo(dataDir.resolve("sql"));
         assertThat(c.syncFields()).containsExactly("display_name", "email");
+        assertThat(c.effectiveSyncFields()).containsExactly("display_name", "email", "email_verified");
+        assertThat(c.conflicts()).isEqualTo(new ConflictsConfig(ConflictPolicy.SKIP, Granularity.RECORD, List.of()));
+        assertThat(c.conflicts()).isEqualTo(ConflictsConfig.DEFAULT);
+        assertThat(c.dryRunDir()).isEqualTo(dataDir.resolve("dry-run"));
         assertThat(c.stateStore()).isEqualTo(new StateStoreConfig(null, null, null));
-        assertThat(c.stateStoreUrl()).isEqualTo("jdbc:h2:file:" + dataDir.resolve("state/accountsync") + ";AUTO_SERVER=FALSE");
+        assertThat(c.stateStoreUrl()).isEqualTo("jdbc:h2:file:" + dataDir.resolve("state/accountsync") + ";AUTO_SERVER=TRUE");
         assertThat(c.stateStore().isH2()).isTrue();
         assertThat(c.metrics()).isEqualTo(new MetricsConfig(true, "127.0.0.1", 9464));
         assertThat(c.apply()).isEqualTo(new ApplyConfig(500, Duration.ofMillis(500), Duration.ofSeconds(30)));
@@ -198,6 +211,7 @@ class ConfigLoaderTest {
         assertThat(e.connection().port()).isEqualTo(5432);
         assertThat(e.profile().generic().lastActivityColumn()).isNull();
         assertThat(e.profile().generic().caseInsensitiveUsernames()).isFalse();
+        assertThat(e.profile().generic().passwordScheme()).isNull();
         assertThat(e.debezium()).isEmpty();
     }
 
@@ -218,7 +232,7 @@ class ConfigLoaderTest {
         assertThat(problemLines(minimal("colour: blue"))).containsExactly(
                 "environments.wiki1.colour: unknown key (known: dialect, enabled, role, create_missing, connection, profile, debezium)");
         assertThat(problemLines("datadir: x\n" + minimal(""))).containsExactly(
-                "datadir: unknown key (known: data_dir, dry_run, sql_dir, sync_fields, state_store, metrics, apply, environments)");
+                "datadir: unknown key (known: data_dir, dry_run, sql_dir, sync_fields, conflicts, state_store, metrics, apply, environments)");
         assertThat(problemLines("metrics:\n  prot: 1\n" + minimal(""))).containsExactly(
                 "metrics.prot: unknown key (known: enabled, host, port)");
     }
@@ -571,5 +585,162 @@ class ConfigLoaderTest {
                     .replace("table: users", "table: " + name));
         }
         assertThat(load(yaml.toString()).environments().keySet()).containsExactly("wiki1", "zeta", "alpha", "mid");
+    }
+
+    // ---- conflicts ----
+
+    @Test
+    void shouldReadTheConflictPolicyAndGranularity() throws Exception {
+        AccountsyncConfig c = load("conflicts:\n  policy: newer\n  granularity: field\n" + minimal(""));
+        assertThat(c.conflicts()).isEqualTo(new ConflictsConfig(ConflictPolicy.NEWER, Granularity.FIELD, List.of()));
+        assertThat(load("conflicts:\n" + minimal("")).conflicts()).isEqualTo(ConflictsConfig.DEFAULT);
+    }
+
+    @Test
+    void shouldReportBadConflictValues() throws Exception {
+        assertThat(problemLines("conflicts:\n  policy: oldest\n  granularity: column\n  priority: wiki1\n  mode: x\n" + minimal("")))
+                .containsExactly(
+                        "conflicts.policy: must be one of skip, newer, priority, got \"oldest\"",
+                        "conflicts.granularity: must be one of record, field, got \"column\"",
+                        "conflicts.priority: must be a list of environment names, got \"wiki1\"",
+                        "conflicts.mode: unknown key (known: policy, granularity, priority)");
+        assertThat(problemLines("conflicts: skip\n" + minimal(""))).containsExactly("conflicts: must be a mapping, got \"skip\"");
+        assertThat(problemLines("conflicts:\n  policy: priority\n  priority: []\n" + minimal(""))).containsExactly(
+                "conflicts.priority: must name at least one environment");
+        assertThat(problemLines("conflicts:\n  policy: priority\n  priority: [Wiki1, 3]\n" + minimal(""))).containsExactly(
+                "conflicts.priority[0]: must be an environment name matching [a-z][a-z0-9_-]{0,62}, got \"Wiki1\"",
+                "conflicts.priority[1]: must be an environment name matching [a-z][a-z0-9_-]{0,62}, got 3");
+    }
+
+    @Test
+    void shouldRequireAPriorityListWithPolicyPriority() throws Exception {
+        assertThat(problemLines("conflicts:\n  policy: priority\n" + minimal(""))).containsExactly(
+                "conflicts.priority: is required when policy is priority: list the environments, the first that holds the account wins");
+    }
+
+    @Test
+    void shouldRefuseAPriorityListWithAnotherPolicy() throws Exception {
+        assertThat(problemLines("conflicts:\n  priority: [wiki1]\n" + minimal(""))).containsExactly(
+                "conflicts.priority: only used with policy: priority (policy is skip): remove it, or set policy: priority");
+        assertThat(problemLines("conflicts:\n  policy: newer\n  priority: [wiki1]\n" + minimal(""))).containsExactly(
+                "conflicts.priority: only used with policy: priority (policy is newer): remove it, or set policy: priority");
+    }
+
+    @Test
+    void shouldReportUnknownAndRepeatedPriorityEnvironmentsTogether() throws Exception {
+        String yaml = "conflicts:\n  policy: priority\n  priority: [wiki1, wiki9, wiki1, shop]\n"
+                + minimal("") + passwordEnv("wiki2", null, true);
+        assertThat(problemLines(yaml)).containsExactly(
+                "conflicts.priority[1]: unknown environment 'wiki9' (configured: wiki1, wiki2)",
+                "conflicts.priority[2]: environment 'wiki1' is listed twice",
+                "conflicts.priority[3]: unknown environment 'shop' (configured: wiki1, wiki2)");
+    }
+
+    @Test
+    void shouldAcceptAPriorityListOfConfiguredEnvironmentsEvenDisabledOnes() throws Exception {
+        String yaml = "conflicts:\n  policy: priority\n  priority: [wiki2, wiki1]\n" + minimal("") + passwordEnv("wiki2", null, false);
+        assertThat(load(yaml).conflicts().priority()).containsExactly("wiki2", "wiki1");
+    }
+
+    // ---- passwords and email verification ----
+
+    /** A generic environment on its own table whose profile maps {@code password}, with {@code scheme} unless null. */
+    static String passwordEnv(String name, String scheme, boolean enabled) {
+        return """
+                  %1$s:
+                    dialect: postgresql
+                    enabled: %3$s
+                    connection:
+                      host: 127.0.0.1
+                      database: app
+                      user: sync
+                      password: ${WIKI2_PASSWORD}
+                    profile:
+                      type: generic
+                      table: users_%1$s
+                      key_column: id
+                      username_column: username
+                      fields:
+                        email: email
+                        password: pw_hash
+                """.formatted(name, scheme, enabled) + (scheme == null ? "" : "      password_scheme: " + scheme + "\n");
+    }
+
+    private static String passwordConfig(String... envs) {
+        return "sync_fields: [email, password]\nenvironments:\n" + String.join("", envs);
+    }
+
+    @Test
+    void shouldSyncPasswordsBetweenEnvironmentsOfOneScheme() throws Exception {
+        AccountsyncConfig c = load(passwordConfig(passwordEnv("a", "bcrypt", true), passwordEnv("b", "bcrypt", true),
+                passwordEnv("c", "md5", false)));
+        assertThat(c.environment("a").profile().generic().passwordScheme()).isEqualTo("bcrypt");
+        assertThat(c.environment("c").profile().generic().passwordScheme()).isEqualTo("md5");
+        assertThat(c.effectiveSyncFields()).containsExactly("email", "email_verified", "password");
+    }
+
+    @Test
+    void shouldNameEachEnvironmentAndSchemeWhenPasswordSchemesDiffer() throws Exception {
+        assertThat(problemLines(passwordConfig(passwordEnv("a", "bcrypt", true), passwordEnv("b", null, true)))).containsExactly(
+                "sync_fields: password cannot be synced: password hashes only travel between environments whose profiles "
+                        + "declare the same hash scheme: a (bcrypt), b (none)");
+        assertThat(problemLines(passwordConfig(passwordEnv("a", "bcrypt", true), passwordEnv("b", "sha512crypt", true),
+                passwordEnv("c", "bcrypt", true)))).containsExactly(
+                "sync_fields: password cannot be synced: password hashes only travel between environments whose profiles "
+                        + "declare the same hash scheme: a (bcrypt), b (sha512crypt), c (bcrypt)");
+        assertThat(problemLines(passwordConfig(passwordEnv("a", null, true), passwordEnv("b", null, true)))).containsExactly(
+                "sync_fields: password cannot be synced: password hashes only travel between environments whose profiles "
+                        + "declare the same hash scheme: a (none), b (none)");
+    }
+
+    @Test
+    void shouldCheckPasswordSchemesNextToOtherProblems() throws Exception {
+        String yaml = passwordConfig(passwordEnv("a", "bcrypt", true),
+                passwordEnv("b", "pbkdf2", true).replace("host: 127.0.0.1", "host: 127.0.0.1\n      port: 0"));
+        assertThat(problemLines(yaml)).containsExactly(
+                "environments.b.connection.port: must be an integer between 1 and 65535, got 0",
+                "sync_fields: password cannot be synced: password hashes only travel between environments whose profiles "
+                        + "declare the same hash scheme: a (bcrypt), b (pbkdf2)");
+    }
+
+    @Test
+    void shouldRequireTwoEnabledEnvironmentsMappingThePassword() throws Exception {
+        assertThat(problemLines(passwordConfig(passwordEnv("a", "bcrypt", true), passwordEnv("b", "bcrypt", false)))).containsExactly(
+                "sync_fields: password is synced but only one enabled environment maps it (a): it needs at least two");
+        assertThat(problemLines(passwordConfig(passwordEnv("a", "bcrypt", false)))).containsExactly(
+                "sync_fields: password is synced but no enabled environment maps it: it needs at least two");
+        assertThat(problemLines("sync_fields: [email, password]\n" + minimal(""))).containsExactly(
+                "sync_fields[1]: field 'password' is mapped by no environment");
+    }
+
+    @Test
+    void shouldRefuseAPasswordSchemeWithoutAPasswordColumn() throws Exception {
+        assertThat(problemLines(minimal("").replace("username_column: username", "username_column: username\n      password_scheme: bcrypt")))
+                .containsExactly("environments.wiki1.profile.password_scheme: only used when fields maps password: "
+                        + "map the password column, or remove this");
+        assertThat(problemLines(minimal("").replace("username_column: username", "username_column: username\n      password_scheme: 7")))
+                .containsExactly("environments.wiki1.profile.password_scheme: must be a string (quote it), got 7");
+    }
+
+    @Test
+    void shouldMapPasswordWithoutSyncingIt() throws Exception {
+        // mapped but not synced: no scheme needed, nothing travels
+        AccountsyncConfig c = load(minimal("").replace("email: email", "email: email\n        password: pw_hash"));
+        assertThat(c.environment("wiki1").profile().generic().fields()).containsEntry("password", "pw_hash");
+        assertThat(c.effectiveSyncFields()).doesNotContain("password");
+    }
+
+    @Test
+    void shouldSyncEmailVerifiedOnlyWithEmail() throws Exception {
+        String mapsVerified = minimal("").replace("email: email", "email: email\n        email_verified: email_confirmed\n        nick: nick");
+        assertThat(problemLines("sync_fields: [nick, email_verified]\n" + mapsVerified)).containsExactly(
+                "sync_fields[1]: email_verified travels with email as one unit: list email instead, it brings email_verified along");
+
+        AccountsyncConfig c = load("sync_fields: [email, nick]\n" + mapsVerified);
+        assertThat(c.syncFields()).containsExactly("email", "nick");
+        assertThat(c.effectiveSyncFields()).containsExactly("email", "email_verified", "nick");
+        assertThat(load("sync_fields: [nick]\n" + mapsVerified).effectiveSyncFields()).containsExactly("nick");
+        assertThat(load("sync_fields: [nick, email, email_verified]\n" + mapsVerified).effectiveSyncFields())
+                .containsExactly("nick", "email", "email_verified");
     }
 }

@@ -18,7 +18,7 @@ class ConfigRecordsTest {
     private static EnvironmentConfig env(String name) {
         return new EnvironmentConfig(name, Dialect.MYSQL, true, Role.BOTH, true,
                 new ConnectionSettings(Dialect.MYSQL, "h", 3306, "db", "u", Secret.of("p")),
-                ProfileConfig.generic(new GenericMapping(null, "users", "id", "name", Map.of("email", "mail"), null, false)),
+                ProfileConfig.generic(new GenericMapping(null, "users", "id", "name", Map.of("email", "mail"), null, false, null)),
                 Map.of());
     }
 
@@ -38,7 +38,7 @@ class ConfigRecordsTest {
     void shouldDefaultTheStateStoreToAnH2FileUnderTheDataDir() {
         StateStoreConfig none = new StateStoreConfig(null, null, null);
         assertThat(none.isH2()).isTrue();
-        assertThat(none.effectiveUrl(Path.of("/srv/as"))).isEqualTo("jdbc:h2:file:/srv/as/state/accountsync;AUTO_SERVER=FALSE");
+        assertThat(none.effectiveUrl(Path.of("/srv/as"))).isEqualTo("jdbc:h2:file:/srv/as/state/accountsync;AUTO_SERVER=TRUE");
 
         StateStoreConfig pg = new StateStoreConfig("jdbc:postgresql://db/as", "as", Secret.of("x"));
         assertThat(pg.isH2()).isFalse();
@@ -59,13 +59,61 @@ class ConfigRecordsTest {
                 .hasMessage("unknown profile type 'trac' (known: generic)");
         assertThatThrownBy(() -> env("Bad Name")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new AccountsyncConfig(Path.of("/c.yml"), Path.of("/d"), true, Path.of("/d/sql"),
-                List.of("email"), new StateStoreConfig(null, null, null), new MetricsConfig(true, "127.0.0.1", 0),
+                List.of("email"), ConflictsConfig.DEFAULT, new StateStoreConfig(null, null, null), new MetricsConfig(true, "127.0.0.1", 0),
                 new ApplyConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new AccountsyncConfig(Path.of("/c.yml"), Path.of("/d"), true, Path.of("/d/sql"),
-                List.of("email"), new StateStoreConfig(null, null, null), new MetricsConfig(true, "127.0.0.1", 0),
+                List.of("email"), ConflictsConfig.DEFAULT, new StateStoreConfig(null, null, null), new MetricsConfig(true, "127.0.0.1", 0),
                 new ApplyConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), Map.of("a", env("b"))))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static AccountsyncConfig config(List<String> syncFields, ConflictsConfig conflicts) {
+        return new AccountsyncConfig(Path.of("/c.yml"), Path.of("/d"), true, Path.of("/d/sql"), syncFields, conflicts,
+                new StateStoreConfig(null, null, null), new MetricsConfig(true, "127.0.0.1", 0),
+                new ApplyConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), Map.of("a", env("a"), "b", env("b")));
+    }
+
+    @Test
+    void shouldNameConflictPoliciesAndGranularities() {
+        assertThat(ConflictPolicy.PRIORITY.configName()).isEqualTo("priority");
+        assertThat(ConflictPolicy.fromConfigName("newer")).isEqualTo(ConflictPolicy.NEWER);
+        assertThat(ConflictPolicy.fromConfigName("NEWER")).isNull();
+        assertThat(Granularity.FIELD.configName()).isEqualTo("field");
+        assertThat(Granularity.fromConfigName("record")).isEqualTo(Granularity.RECORD);
+        assertThat(Granularity.fromConfigName("row")).isNull();
+    }
+
+    @Test
+    void shouldValidateTheConflictsRecord() {
+        assertThat(new ConflictsConfig(ConflictPolicy.NEWER, Granularity.FIELD, null).priority()).isEmpty();
+        assertThatThrownBy(() -> new ConflictsConfig(ConflictPolicy.PRIORITY, Granularity.RECORD, List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConflictsConfig(ConflictPolicy.SKIP, Granularity.RECORD, List.of("a")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConflictsConfig(ConflictPolicy.PRIORITY, Granularity.RECORD, List.of("a", "a")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConflictsConfig(null, Granularity.RECORD, List.of())).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> config(List.of("email"), new ConflictsConfig(ConflictPolicy.PRIORITY, Granularity.RECORD, List.of("b", "z"))))
+                .hasMessage("priority names environment 'z', which is not configured");
+        assertThat(config(List.of("email"), new ConflictsConfig(ConflictPolicy.PRIORITY, Granularity.RECORD, List.of("b", "a")))
+                .conflicts().priority()).containsExactly("b", "a");
+    }
+
+    @Test
+    void shouldAddEmailVerifiedToTheEffectiveSyncFieldsRightAfterEmail() {
+        assertThat(config(List.of("display_name", "email", "status"), ConflictsConfig.DEFAULT).effectiveSyncFields())
+                .containsExactly("display_name", "email", "email_verified", "status");
+        assertThat(config(List.of("email", "email_verified"), ConflictsConfig.DEFAULT).effectiveSyncFields())
+                .containsExactly("email", "email_verified");
+        assertThat(config(List.of("display_name"), ConflictsConfig.DEFAULT).effectiveSyncFields()).containsExactly("display_name");
+    }
+
+    @Test
+    void shouldKeepDryRunsInTheirOwnDirectory() {
+        AccountsyncConfig c = config(List.of("email"), ConflictsConfig.DEFAULT);
+        assertThat(c.dryRunDir()).isEqualTo(Path.of("/d/dry-run"));
+        assertThat(c.stateStore().effectiveUrl(c.dryRunDir())).isEqualTo("jdbc:h2:file:/d/dry-run/state/accountsync;AUTO_SERVER=TRUE");
     }
 
     @Test

@@ -91,9 +91,8 @@ public final class ThreeEnvFixture implements AutoCloseable {
         y.append("dry_run: ").append(dryRun).append('\n');
         y.append("metrics:\n  port: ").append(metricsPort).append('\n');
         y.append("apply:\n  retry_initial: 200ms\n  retry_max: 3s\n");
-        if (extraTop != null) {
-            y.append(extraTop);
-        }
+        // The first loop's rule unless a test says otherwise: the later commit wins, field by field.
+        y.append(extraTop != null ? extraTop : "conflicts:\n  policy: newer\n  granularity: field\n");
         y.append("environments:\n");
         for (String env : ENVS) {
             DbInstance db = instances.get(env);

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jooq.Condition;
+import org.jooq.Cursor;
+import org.jooq.Record;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Query;
@@ -124,10 +126,33 @@ public final class GenericProfile implements Profile {
         Map<String, String> out = new HashMap<>();
         for (Map.Entry<String, String> e : mapping.fields().entrySet()) {
             if (row.containsKey(e.getValue())) {
-                out.put(e.getKey(), Values.text(e.getValue(), row.get(e.getValue())));
+                Object raw = row.get(e.getValue());
+                out.put(e.getKey(), e.getKey().equals(Fields.EMAIL_VERIFIED)
+                        ? Values.flag(raw) : Values.text(e.getValue(), raw));
             }
         }
         return out;
+    }
+
+    @Override
+    public void readAll(DSLContext dsl, String env, ReadSink sink) throws Exception {
+        String tableName = capturedTables().get(0);
+        try (Cursor<Record> cursor = dsl.select().from(table).fetchSize(2000).fetchLazy()) {
+            for (Record r : cursor) {
+                Map<String, Object> row = new HashMap<>();
+                for (Field<?> f : r.fields()) {
+                    row.put(f.getName(), Values.fromJdbc(r.get(f)));
+                }
+                try {
+                    for (AccountChange c : normalize(new RowChange(env, tableName, RowChange.Op.READ, null, row,
+                            Instant.EPOCH, "full read", null))) {
+                        sink.account(c);
+                    }
+                } catch (BadRowException e) {
+                    sink.bad(e.getMessage());
+                }
+            }
+        }
     }
 
     private String where(RowChange change) {
@@ -135,7 +160,7 @@ public final class GenericProfile implements Profile {
     }
 
     @Override
-    public List<Query> write(DSLContext dsl, Patch patch) {
+    public List<Query> write(DSLContext dsl, Patch patch, ColumnLimits catalog) {
         List<Field<String>> columns = new ArrayList<>();
         List<Field<String>> values = new ArrayList<>();
         Map<Field<String>, Field<String>> sets = new java.util.LinkedHashMap<>();
@@ -147,7 +172,9 @@ public final class GenericProfile implements Profile {
                 continue;
             }
             Field<String> f = column(column);
-            Field<String> v = val(e.getValue(), SQLDataType.VARCHAR);
+            Field<String> v = e.getKey().equals(Fields.EMAIL_VERIFIED)
+                    ? flagValue(e.getValue(), catalog.limit(mapping.table(), column), f)
+                    : val(e.getValue(), SQLDataType.VARCHAR);
             columns.add(f);
             values.add(v);
             sets.put(f, v);
@@ -174,6 +201,26 @@ public final class GenericProfile implements Profile {
                     .where(key.eq(val(patch.localKey(), SQLDataType.VARCHAR))).and(differs));
         }
         return queries;
+    }
+
+    /** The canonical "true"/"false" of a verification flag in the column's own type. */
+    @SuppressWarnings("unchecked")
+    private static Field<String> flagValue(String canonical, ColumnLimits.Limit limit, Field<String> column) {
+        boolean on = "true".equals(canonical);
+        if (limit.isTimestamp()) {
+            // Verified "now" when it becomes verified; a time already there is kept, so a replay
+            // changes nothing. (A dry-run file therefore records the replay's time, not the run's.)
+            return on ? (Field<String>) (Field<?>) org.jooq.impl.DSL.coalesce((Field<Object>) (Field<?>) column,
+                    (Field<Object>) (Field<?>) org.jooq.impl.DSL.currentTimestamp())
+                    : (Field<String>) (Field<?>) org.jooq.impl.DSL.inline((Object) null);
+        }
+        if (limit.dataType() != null && limit.dataType().equals("boolean")) {
+            return (Field<String>) (Field<?>) org.jooq.impl.DSL.inline(on);
+        }
+        if (limit.isBooleanLike()) {
+            return (Field<String>) (Field<?>) org.jooq.impl.DSL.inline(on ? 1 : 0);
+        }
+        return org.jooq.impl.DSL.inline(on ? "true" : "false");
     }
 
     @Override

@@ -40,13 +40,28 @@ public interface Profile {
      * be idempotent: running them twice gives the same rows as running them once, and a statement
      * whose values are already in place changes no row (so that it leaves no event in the log).
      */
-    List<Query> write(DSLContext dsl, Patch patch);
+    List<Query> write(DSLContext dsl, Patch patch, ColumnLimits columns);
 
     /**
      * Why a value cannot be stored in this application's column, or empty when it can. The reason
      * names the field and the limit, never the value itself.
      */
     Optional<String> rejects(String field, String value, ColumnLimits limits);
+
+    /** Receives what a full read yields. */
+    interface ReadSink {
+        void account(AccountChange change) throws Exception;
+
+        /** A row that cannot be understood; the caller quarantines it and the read goes on. */
+        void bad(String reason) throws Exception;
+    }
+
+    /**
+     * Reads every account of the environment inside the caller's (consistent, read-only)
+     * transaction, streamed row by row. Each account arrives as a snapshot change dated by its last
+     * activity.
+     */
+    void readAll(DSLContext dsl, String env, ReadSink sink) throws Exception;
 
     /** The tables (unqualified) whose column limits {@link #rejects} consults. */
     List<String> writtenTables();

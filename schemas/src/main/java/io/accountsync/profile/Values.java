@@ -38,6 +38,46 @@ public final class Values {
         return String.valueOf(value);
     }
 
+    /**
+     * A verification flag as canonical text: "true" for true, a non-zero number, a non-empty string
+     * other than "0"/"false", or any point in time; "false" otherwise (NULL included).
+     */
+    public static String flag(Object value) {
+        if (value == null) {
+            return "false";
+        }
+        if (value instanceof Boolean b) {
+            return b ? "true" : "false";
+        }
+        if (value instanceof Number n) {
+            return n.longValue() != 0 ? "true" : "false";
+        }
+        if (value instanceof String s) {
+            return s.isEmpty() || s.equals("0") || s.equalsIgnoreCase("false") ? "false" : "true";
+        }
+        return "true";
+    }
+
+    /** A value as read by JDBC/jOOQ, in the same Java types the capture stage produces. */
+    public static Object fromJdbc(Object value) {
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        if (value instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof java.time.LocalDateTime l) {
+            return l.atZone(java.time.ZoneId.systemDefault()).toInstant();
+        }
+        if (value instanceof java.sql.Date d) {
+            return d.toLocalDate();
+        }
+        if (value instanceof org.jooq.types.UNumber u) {
+            return u.toBigInteger().longValue();
+        }
+        return value;
+    }
+
     /** The instant a captured timestamp value denotes, when it is one. */
     public static Optional<Instant> instant(Object value) {
         if (value instanceof Instant i) {

@@ -85,11 +85,11 @@ class GenericProfileTest {
     void shouldWriteOnlyWhenAValueDiffers() {
         DSLContext dsl = DSL.using(SQLDialect.POSTGRES);
         Patch p = new Patch("b", 1, "7", "tom", Patch.Kind.UPDATE, Map.of("display_name", "O'Brien; DROP TABLE users"), "why");
-        String sql = dsl.renderInlined(pg.write(dsl, p).get(0));
+        String sql = dsl.renderInlined(pg.write(dsl, p, ColumnLimits.NONE).get(0));
         assertThat(sql).contains("update \"public\".\"users\"").contains("'O''Brien; DROP TABLE users'")
                 .contains("is distinct from");
         DSLContext my = DSL.using(SQLDialect.MARIADB);
-        String msql = my.renderInlined(maria.write(my, p).get(0));
+        String msql = my.renderInlined(maria.write(my, p, ColumnLimits.NONE).get(0));
         assertThat(msql).contains("`app`.`users`").contains("<=>");
     }
 
@@ -97,18 +97,18 @@ class GenericProfileTest {
     void shouldCreateIdempotently() {
         DSLContext dsl = DSL.using(SQLDialect.POSTGRES);
         Patch p = new Patch("b", 1, null, "tom", Patch.Kind.CREATE, Map.of("display_name", "Tom", "email", "t@x"), "why");
-        List<String> sql = pg.write(dsl, p).stream().map(dsl::renderInlined).toList();
+        List<String> sql = pg.write(dsl, p, ColumnLimits.NONE).stream().map(dsl::renderInlined).toList();
         assertThat(sql.get(0)).startsWith("insert into \"public\".\"users\"").contains("not exists");
         assertThat(sql.get(1)).startsWith("update").contains("\"username\" = 'tom'");
     }
 
     @Test
     void shouldRejectValuesLongerThanTheColumnWithoutQuotingThem() {
-        ColumnLimits limits = (t, c) -> new ColumnLimits.Limit(c.equals("full_name") ? OptionalInt.of(10) : OptionalInt.empty(), true);
+        ColumnLimits limits = (t, c) -> new ColumnLimits.Limit(c.equals("full_name") ? OptionalInt.of(10) : OptionalInt.empty(), true, "character varying");
         assertThat(pg.rejects("display_name", "x".repeat(11), limits)).hasValueSatisfying(r ->
                 assertThat(r).contains("11 characters").contains("full_name").contains("at most 10").doesNotContain("xxxxxxxxxxx"));
         assertThat(pg.rejects("display_name", "x".repeat(10), limits)).isEmpty();
-        ColumnLimits utf8mb3 = (t, c) -> new ColumnLimits.Limit(OptionalInt.empty(), false);
+        ColumnLimits utf8mb3 = (t, c) -> new ColumnLimits.Limit(OptionalInt.empty(), false, "varchar");
         assertThat(pg.rejects("display_name", "Tom \uD83D\uDE00", utf8mb3)).isPresent();
     }
 }

@@ -1,0 +1,132 @@
+package io.accountsync.cli;
+
+import io.accountsync.apply.ApplyException;
+import io.accountsync.config.AccountsyncConfig;
+import io.accountsync.metrics.Metrics;
+import io.accountsync.pipeline.ApplyWorker;
+import io.accountsync.pipeline.Bootstrap;
+import io.accountsync.pipeline.BootstrapSummary;
+import io.accountsync.pipeline.EchoRegistry;
+import io.accountsync.pipeline.EnvironmentRuntime;
+import io.accountsync.pipeline.Wiring;
+import io.accountsync.state.StateDao;
+import io.accountsync.state.StateStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code accountsync bootstrap}: the initial full sync, then exit. */
+@Command(name = "bootstrap", mixinStandardHelpOptions = true,
+        description = {"Read every environment in full, correlate, merge under the policy, create missing accounts, "
+                + "then write — or, in a dry run, write the statements to <sql_dir>/<env>.sql.",
+                "Exit code: 0 done, 1 conflicts left open (see `accountsync conflicts list`), 2 configuration error."})
+final class BootstrapCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, description = "The YAML configuration file.")
+    Path config;
+
+    @Option(names = "--dry-run", description = "Write nothing to any environment (also the default of `dry_run`).")
+    boolean dryRunFlag;
+
+    @Option(names = "--force", description = "Bootstrap again over a store that already has one (its state is wiped).")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        AccountsyncConfig cfg = ConfigLoading.load(config, err);
+        if (cfg == null) {
+            return ConfigLoading.CONFIG_ERROR;
+        }
+        boolean dryRun = dryRunFlag || cfg.dryRun();
+        if (dryRun) {
+            deleteTree(cfg.dryRunDir());   // a dry run always starts from nothing
+        }
+        Clock clock = Clock.systemUTC();
+        StateStore store = Wiring.store(cfg, dryRun).openForUse();
+        if (!dryRun && Bootstrap.isDone(store)) {
+            if (!force) {
+                err.println("error: the state store already has a bootstrap; `accountsync run` keeps it in line. "
+                        + "Use --force to wipe it and bootstrap again.");
+                return 1;
+            }
+            for (String env : cfg.environments().keySet()) {
+                deleteTree(Wiring.captureDir(cfg, false, env));
+            }
+        }
+        Map<String, EnvironmentRuntime> envs = Wiring.environments(cfg);
+        ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
+        Bootstrap.Result result = new Bootstrap(store, envs, Wiring.policy(cfg), clock, progress).run();
+        BootstrapSummary summary = result.summary();
+        Metrics metrics = new Metrics();
+        EchoRegistry echoes = new EchoRegistry(clock);
+        long planned;
+        try (Connection c = store.connect()) {
+            planned = new StateDao(c).count("outbox");
+            c.commit();
+        }
+        progress.applying(planned);
+        long applied = 0;
+        for (EnvironmentRuntime env : envs.values()) {
+            if (!env.config().writes()) {
+                continue;
+            }
+            ApplyWorker worker = new ApplyWorker(env, Wiring.writer(cfg, env, dryRun, true, clock), store, echoes, metrics,
+                    clock, cfg.apply().batchSize(), cfg.apply().retryInitial(), cfg.apply().retryMax());
+            try {
+                applied += worker.drain(8);
+            } catch (ApplyException e) {
+                progress.finished();
+                err.println("error: writing to " + env.name() + " failed: " + e.getMessage());
+                err.println("the state store keeps the remaining writes; `accountsync run` applies them when "
+                        + env.name() + " is writable");
+                return 1;
+            }
+            progress.applied(applied);
+        }
+        progress.finished();
+        try (Connection c = store.connect()) {
+            for (StateDao.QuarantineEntry q : new StateDao(c).quarantined()) {
+                if (q.stage().equals("apply")) {
+                    summary.env(q.env()).quarantined++;
+                }
+            }
+            c.commit();
+        }
+        out.print(summary.table());
+        if (dryRun) {
+            out.println("dry run: nothing was written; the statements are in " + cfg.sqlDir() + "/<environment>.sql");
+        }
+        if (summary.openConflicts > 0) {
+            out.println(summary.openConflicts + " conflict(s) left for an operator: `accountsync conflicts list -c " + config + "`");
+            return 1;
+        }
+        return 0;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

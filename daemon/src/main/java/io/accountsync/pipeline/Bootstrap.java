@@ -1,0 +1,371 @@
+package io.accountsync.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.accountsync.capture.FullReader;
+import io.accountsync.merge.BootstrapMerger;
+import io.accountsync.merge.MergePolicy;
+import io.accountsync.model.AccountChange;
+import io.accountsync.model.Patch;
+import io.accountsync.plan.Planner;
+import io.accountsync.plan.Target;
+import io.accountsync.state.CanonicalValue;
+import io.accountsync.state.StateDao;
+import io.accountsync.state.StateStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The initial full sync: read every readable environment in full (streamed into the state store's
+ * staging table, never all in memory), group the local accounts by correlation key, merge each
+ * person under the policy, and record canonical values, links, conflicts and the planned patches
+ * (the outbox, which apply workers then write or render). Each environment's read is marked with the
+ * database's clock so that streaming can start exactly where the read was taken.
+ */
+public final class Bootstrap {
+    private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<HashMap<String, String>> MAP = new TypeReference<>() {
+    };
+    private static final int BATCH = 1000;
+    public static final String DONE_FACT = "bootstrap";
+
+    private final StateStore store;
+    private final Map<String, EnvironmentRuntime> envs;
+    private final MergePolicy policy;
+    private final Clock clock;
+    private final BootstrapProgress progress;
+    private final List<Target> targets;
+    private final Map<String, Set<String>> envFields = new HashMap<>();
+
+    public Bootstrap(StateStore store, Map<String, EnvironmentRuntime> envs, MergePolicy policy, Clock clock,
+                     BootstrapProgress progress) {
+        this.store = store;
+        this.envs = envs;
+        this.policy = policy;
+        this.clock = clock;
+        this.progress = progress;
+        this.targets = envs.values().stream().map(EnvironmentRuntime::target).toList();
+        envs.values().forEach(e -> envFields.put(e.name(), e.syncedFields()));
+    }
+
+    /** The result: the summary, and where each environment's read was taken. */
+    public record Result(BootstrapSummary summary, Map<String, FullReader.ReadMark> marks) {
+    }
+
+    /** Whether the store has a completed bootstrap. */
+    public static boolean isDone(StateStore store) throws SQLException {
+        try (Connection c = store.connect()) {
+            boolean done = new StateDao(c).fact(DONE_FACT).isPresent();
+            c.commit();
+            return done;
+        }
+    }
+
+    public Result run() throws Exception {
+        BootstrapSummary summary = new BootstrapSummary();
+        Map<String, FullReader.ReadMark> marks = new LinkedHashMap<>();
+        try (Connection c = store.connect()) {
+            new StateDao(c).wipe();
+            c.commit();
+        }
+        for (EnvironmentRuntime env : envs.values()) {
+            if (env.config().reads()) {
+                marks.put(env.name(), stage(env, summary.env(env.name())));
+            } else {
+                summary.env(env.name());
+            }
+        }
+        merge(summary);
+        LOG.info("bootstrap merged {} accounts; {} conflict(s) open", summary.accounts, summary.openConflicts);
+        return new Result(summary, marks);
+    }
+
+    private FullReader.ReadMark stage(EnvironmentRuntime env, BootstrapSummary.Counts counts) throws Exception {
+        progress.reading(env.name());
+        Instant now = clock.instant();
+        try (Connection c = store.connect();
+             PreparedStatement ins = c.prepareStatement("insert into bootstrap_account "
+                     + "(env, local_key, username, username_key, payload, last_activity) values (?, ?, ?, ?, ?, ?)")) {
+            StateDao dao = new StateDao(c);
+            int[] pending = {0};
+            FullReader.ReadMark mark = FullReader.read(env.name(), env.config().connection(), env.profile(),
+                    new io.accountsync.profile.Profile.ReadSink() {
+                        @Override
+                        public void account(AccountChange a) throws Exception {
+                            ins.setString(1, env.name());
+                            ins.setString(2, a.localKey());
+                            ins.setString(3, a.username());
+                            ins.setString(4, env.profile().normalizeUsername(a.username()));
+                            ins.setString(5, JSON.writeValueAsString(a.after()));
+                            ins.setTimestamp(6, a.commitTime().equals(Instant.EPOCH) ? null : Timestamp.from(a.commitTime()));
+                            ins.addBatch();
+                            counts.read++;
+                            if (++pending[0] >= BATCH) {
+                                ins.executeBatch();
+                                c.commit();
+                                pending[0] = 0;
+                                progress.read(env.name(), counts.read);
+                            }
+                        }
+
+                        @Override
+                        public void bad(String reason) throws Exception {
+                            dao.quarantine(env.name(), "normalize", "full read", null, null, reason, null, now);
+                            counts.read++;
+                            counts.quarantined++;
+                        }
+                    });
+            ins.executeBatch();
+            c.commit();
+            progress.read(env.name(), counts.read);
+            LOG.info("read {} accounts of {} ({} quarantined)", counts.read, env.name(), counts.quarantined);
+            return mark;
+        }
+    }
+
+    private void merge(BootstrapSummary summary) throws Exception {
+        Instant now = clock.instant();
+        try (Connection reader = store.connect(); Connection writer = store.connect()) {
+            long total;
+            try (Statement st = reader.createStatement();
+                 ResultSet rs = st.executeQuery("select count(distinct username_key) from bootstrap_account")) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+            progress.merging(total);
+            Writer w = new Writer(writer, now);
+            try (PreparedStatement ps = reader.prepareStatement("select env, local_key, username, username_key, payload, "
+                    + "last_activity from bootstrap_account order by username_key, env, local_key")) {
+                ps.setFetchSize(2000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    String key = null;
+                    List<BootstrapMerger.Local> group = new ArrayList<>();
+                    while (rs.next()) {
+                        String k = rs.getString(4);
+                        if (key != null && !key.equals(k)) {
+                            person(key, group, w, summary);
+                            group = new ArrayList<>();
+                        }
+                        key = k;
+                        Timestamp la = rs.getTimestamp(6);
+                        group.add(new BootstrapMerger.Local(rs.getString(1), rs.getString(2), rs.getString(3),
+                                JSON.readValue(rs.getString(5), MAP), la == null ? null : la.toInstant()));
+                    }
+                    if (key != null) {
+                        person(key, group, w, summary);
+                    }
+                }
+            }
+            w.flush();
+            progress.merged(summary.accounts);
+            try (Statement st = writer.createStatement()) {
+                st.executeUpdate("delete from bootstrap_account");
+                st.executeUpdate("alter table account alter column global_id restart with " + (w.nextId + 1));
+            }
+            new StateDao(writer).setFact(DONE_FACT, now.toString(), now);
+            writer.commit();
+            reader.commit();
+        }
+    }
+
+    private void person(String key, List<BootstrapMerger.Local> locals, Writer w, BootstrapSummary summary)
+            throws SQLException, JsonProcessingException {
+        BootstrapMerger.Outcome o = BootstrapMerger.decide(locals, policy, envFields);
+        long gid = ++w.nextId;
+        if (++summary.accounts % BATCH == 0) {
+            progress.merged(summary.accounts);
+        }
+        w.account(gid, key);
+        Map<String, StateDao.Link> links = new LinkedHashMap<>();
+        Map<String, Map<String, String>> current = new HashMap<>();
+        Set<String> duplicated = new LinkedHashSet<>();
+        if (o.identity() != null) {
+            Map<String, Integer> per = new HashMap<>();
+            locals.forEach(l -> per.merge(l.env(), 1, Integer::sum));
+            per.forEach((e, n) -> {
+                if (n > 1) {
+                    duplicated.add(e);
+                }
+            });
+        }
+        for (BootstrapMerger.Local l : locals) {
+            if (duplicated.contains(l.env())) {
+                summary.env(l.env()).conflicted++;
+                continue;
+            }
+            w.link(l.env(), l.localKey(), gid, l.username());
+            links.put(l.env(), new StateDao.Link(gid, l.env(), l.localKey(), l.username()));
+            current.put(l.env(), l.values());
+            summary.env(l.env()).linked++;
+        }
+        for (Map.Entry<String, CanonicalValue> e : o.canonical().entrySet()) {
+            w.canonical(gid, e.getKey(), e.getValue());
+        }
+        if (o.identity() != null) {
+            w.conflict(gid, key, "identity", List.of("username"), o.candidates(), true, null);
+            summary.openConflicts++;
+            w.audit(gid, String.join(",", duplicated), "conflict", "username", o.identity());
+            return;
+        }
+        if (!o.conflicted().isEmpty()) {
+            w.conflict(gid, key, "bootstrap", o.conflicted(), o.candidates(), true, null);
+            summary.openConflicts++;
+            w.audit(gid, String.join(",", o.candidates().keySet()), "conflict", String.join(",", o.conflicted()),
+                    "environments disagree (policy skip): left for an operator");
+        }
+        if (!o.decided().isEmpty()) {
+            Map<String, Map<String, String>> cand = o.candidates();
+            Set<String> fields = new LinkedHashSet<>();
+            o.decided().forEach(d -> fields.add(d.substring(0, d.indexOf(':'))));
+            w.conflict(gid, key, "bootstrap", fields, cand, false, String.join("; ", o.decided()));
+            summary.decidedConflicts++;
+        }
+        if (o.heldAccount()) {
+            links.keySet().forEach(e -> summary.env(e).conflicted++);
+            return;
+        }
+        if (!o.conflicted().isEmpty()) {
+            links.keySet().forEach(e -> summary.env(e).conflicted++);
+        }
+        String username = locals.get(0).username();
+        String why = "bootstrap (policy " + policy.describe() + ")";
+        List<Patch> patches = Planner.planAll(gid, username, o.canonical(), o.held(), links, current, targets, why);
+        Set<String> written = new LinkedHashSet<>();
+        for (Patch p : patches) {
+            w.outbox(p);
+            written.add(p.env());
+            if (p.kind() == Patch.Kind.CREATE) {
+                summary.env(p.env()).created++;
+            } else {
+                summary.env(p.env()).updated++;
+            }
+        }
+        for (String e : links.keySet()) {
+            if (!written.contains(e)) {
+                summary.env(e).unchanged++;
+            }
+        }
+        w.audit(gid, String.join(",", links.keySet()), "bootstrap", String.join(",", o.canonical().keySet()),
+                "linked " + links.size() + " local account(s)" + (o.decided().isEmpty() ? "" : "; " + String.join("; ", o.decided()))
+                        + (patches.isEmpty() ? "" : "; planned " + patches.size() + " write(s)"));
+        w.maybeFlush();
+    }
+
+    /** Batched inserts for the merge phase; commits every {@link #BATCH} accounts. */
+    private static final class Writer {
+        private final Connection c;
+        private final Instant now;
+        private final PreparedStatement account;
+        private final PreparedStatement link;
+        private final PreparedStatement canonical;
+        private final PreparedStatement outbox;
+        private final PreparedStatement audit;
+        private final StateDao dao;
+        long nextId;
+        private int pending;
+
+        Writer(Connection c, Instant now) throws SQLException {
+            this.c = c;
+            this.now = now;
+            this.dao = new StateDao(c);
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select coalesce(max(global_id), 0) from account")) {
+                rs.next();
+                nextId = rs.getLong(1);
+            }
+            account = c.prepareStatement("insert into account (global_id, username_key, created_at) values (?, ?, ?)");
+            link = c.prepareStatement("insert into account_link (env, local_key, global_id, username, deleted, updated_at) values (?, ?, ?, ?, false, ?)");
+            canonical = c.prepareStatement("insert into canonical_value (global_id, field, val, source_env, source_time, updated_at) values (?, ?, ?, ?, ?, ?)");
+            outbox = c.prepareStatement("insert into outbox (env, global_id, local_key, username, kind, payload, reason, source_time, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            audit = c.prepareStatement("insert into audit_log (global_id, env, action, fields, detail, source_time, at) values (?, ?, ?, ?, ?, ?, ?)");
+        }
+
+        void account(long gid, String key) throws SQLException {
+            account.setLong(1, gid);
+            account.setString(2, key);
+            account.setTimestamp(3, Timestamp.from(now));
+            account.addBatch();
+        }
+
+        void link(String env, String localKey, long gid, String username) throws SQLException {
+            link.setString(1, env);
+            link.setString(2, localKey);
+            link.setLong(3, gid);
+            link.setString(4, username);
+            link.setTimestamp(5, Timestamp.from(now));
+            link.addBatch();
+        }
+
+        void canonical(long gid, String field, CanonicalValue v) throws SQLException {
+            canonical.setLong(1, gid);
+            canonical.setString(2, field);
+            canonical.setString(3, v.value());
+            canonical.setString(4, v.sourceEnv());
+            canonical.setTimestamp(5, Timestamp.from(v.sourceTime()));
+            canonical.setTimestamp(6, Timestamp.from(now));
+            canonical.addBatch();
+        }
+
+        void outbox(Patch p) throws SQLException, JsonProcessingException {
+            outbox.setString(1, p.env());
+            outbox.setLong(2, p.globalId());
+            outbox.setString(3, p.localKey());
+            outbox.setString(4, p.username());
+            outbox.setString(5, p.kind().name());
+            outbox.setString(6, JSON.writeValueAsString(p.values()));
+            outbox.setString(7, p.reason());
+            outbox.setTimestamp(8, Timestamp.from(Instant.EPOCH));
+            outbox.setTimestamp(9, Timestamp.from(now));
+            outbox.addBatch();
+        }
+
+        void audit(long gid, String env, String action, String fields, String detail) throws SQLException {
+            audit.setLong(1, gid);
+            audit.setString(2, env);
+            audit.setString(3, action);
+            audit.setString(4, fields);
+            audit.setString(5, detail);
+            audit.setTimestamp(6, null);
+            audit.setTimestamp(7, Timestamp.from(now));
+            audit.addBatch();
+        }
+
+        void conflict(long gid, String key, String kind, java.util.Collection<String> fields,
+                      Map<String, Map<String, String>> candidates, boolean open, String resolution) throws SQLException {
+            flush();   // the conflict row refers to the account
+            dao.recordConflict(gid, key, kind, fields, candidates, open, resolution, now);
+        }
+
+        void maybeFlush() throws SQLException {
+            if (++pending >= BATCH) {
+                flush();
+            }
+        }
+
+        void flush() throws SQLException {
+            account.executeBatch();
+            link.executeBatch();
+            canonical.executeBatch();
+            outbox.executeBatch();
+            audit.executeBatch();
+            c.commit();
+            pending = 0;
+        }
+    }
+}
