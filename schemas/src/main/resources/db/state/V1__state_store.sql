@@ -41,6 +41,7 @@ CREATE TABLE outbox (
     username      VARCHAR,
     kind          VARCHAR(16) NOT NULL,
     payload       VARCHAR NOT NULL,   -- JSON object field -> value
+    expected      VARCHAR,            -- JSON object field -> value the target is believed to hold
     reason        VARCHAR NOT NULL,
     source_time   TIMESTAMP WITH TIME ZONE NOT NULL,
     created_at    TIMESTAMP WITH TIME ZONE NOT NULL

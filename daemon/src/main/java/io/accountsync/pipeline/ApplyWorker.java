@@ -212,8 +212,7 @@ public final class ApplyWorker implements Runnable {
                 keep.put(v.getKey(), v.getValue());
             }
         }
-        return keep.size() == p.values().size() ? p
-                : new Patch(p.env(), p.globalId(), p.localKey(), p.username(), p.kind(), keep, p.reason());
+        return keep.size() == p.values().size() ? p : p.withValues(keep);
     }
 
     private void write(List<OutboxEntry> entries, List<Patch> patches, List<Rejected> rejected)

@@ -292,7 +292,7 @@ public final class Bootstrap {
             account = c.prepareStatement("insert into account (global_id, username_key, created_at) values (?, ?, ?)");
             link = c.prepareStatement("insert into account_link (env, local_key, global_id, username, deleted, updated_at) values (?, ?, ?, ?, false, ?)");
             canonical = c.prepareStatement("insert into canonical_value (global_id, field, val, source_env, source_time, updated_at) values (?, ?, ?, ?, ?, ?)");
-            outbox = c.prepareStatement("insert into outbox (env, global_id, local_key, username, kind, payload, reason, source_time, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            outbox = c.prepareStatement("insert into outbox (env, global_id, local_key, username, kind, payload, expected, reason, source_time, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             audit = c.prepareStatement("insert into audit_log (global_id, env, action, fields, detail, source_time, at) values (?, ?, ?, ?, ?, ?, ?)");
         }
 
@@ -329,9 +329,10 @@ public final class Bootstrap {
             outbox.setString(4, p.username());
             outbox.setString(5, p.kind().name());
             outbox.setString(6, JSON.writeValueAsString(p.values()));
-            outbox.setString(7, p.reason());
-            outbox.setTimestamp(8, Timestamp.from(Instant.EPOCH));
-            outbox.setTimestamp(9, Timestamp.from(now));
+            outbox.setString(7, p.expected().isEmpty() ? null : JSON.writeValueAsString(p.expected()));
+            outbox.setString(8, p.reason());
+            outbox.setTimestamp(9, Timestamp.from(Instant.EPOCH));
+            outbox.setTimestamp(10, Timestamp.from(now));
             outbox.addBatch();
         }
 

@@ -249,7 +249,7 @@ public final class ChangeProcessor implements AutoCloseable {
             dao.audit(gid, env, "linked", null, "local " + change.localKey() + " (" + change.username() + ")",
                     change.commitTime(), now);
         }
-        List<Patch> patches = Planner.plan(gid, change, decision, after, dao.links(gid), targets);
+        List<Patch> patches = Planner.plan(gid, change, decision, canonical, after, dao.links(gid), targets);
         for (Patch p : patches) {
             dao.enqueue(p, change.commitTime(), now);
             touched.add(p.env());

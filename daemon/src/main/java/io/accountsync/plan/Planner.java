@@ -19,12 +19,14 @@ public final class Planner {
     }
 
     /**
+     * @param previous  the account's canonical values before the decision: what an environment in
+     *                  line holds now, so each write only happens where that is still true
      * @param canonical the account's canonical values after the decision was applied
      * @param links     the account's local accounts by environment
      */
     public static List<Patch> plan(long globalId, AccountChange change, MergeDecision decision,
-                                   Map<String, CanonicalValue> canonical, Map<String, StateDao.Link> links,
-                                   Collection<Target> targets) {
+                                   Map<String, CanonicalValue> previous, Map<String, CanonicalValue> canonical,
+                                   Map<String, StateDao.Link> links, Collection<Target> targets) {
         List<Patch> patches = new ArrayList<>();
         for (Target t : targets) {
             if (!t.writable()) {
@@ -34,7 +36,9 @@ public final class Planner {
                 Map<String, String> values = values(decision.repair(), t.fields(), canonical);
                 StateDao.Link own = links.get(t.env());
                 if (!values.isEmpty() && own != null) {
-                    patches.add(new Patch(t.env(), globalId, own.localKey(), own.username(), Patch.Kind.UPDATE, values,
+                    Map<String, String> holds = new LinkedHashMap<>();
+                    values.keySet().forEach(f -> holds.put(f, change.after().get(f)));
+                    patches.add(new Patch(t.env(), globalId, own.localKey(), own.username(), Patch.Kind.UPDATE, values, holds,
                             "repair: " + t.env() + " holds a value that is not the latest ("
                                     + describe(decision.repair(), canonical) + ")"));
                 }
@@ -48,11 +52,18 @@ public final class Planner {
             if (link != null) {
                 Map<String, String> values = values(decision.propagate(), t.fields(), canonical);
                 if (!values.isEmpty()) {
-                    patches.add(new Patch(t.env(), globalId, link.localKey(), link.username(), Patch.Kind.UPDATE, values, why));
+                    Map<String, String> holds = new LinkedHashMap<>();
+                    values.keySet().forEach(f -> {
+                        if (previous.containsKey(f)) {
+                            holds.put(f, previous.get(f).value());
+                        }
+                    });
+                    patches.add(new Patch(t.env(), globalId, link.localKey(), link.username(), Patch.Kind.UPDATE, values,
+                            holds, why));
                 }
             } else if (t.createMissing()) {
                 Map<String, String> values = values(canonical.keySet(), t.fields(), canonical);
-                patches.add(new Patch(t.env(), globalId, null, change.username(), Patch.Kind.CREATE, values,
+                patches.add(new Patch(t.env(), globalId, null, change.username(), Patch.Kind.CREATE, values, null,
                         "missing in " + t.env() + ": exists in " + change.env()));
             }
         }
@@ -83,16 +94,21 @@ public final class Planner {
             if (link != null) {
                 Map<String, String> have = current.get(t.env());
                 Map<String, String> diff = new LinkedHashMap<>();
+                Map<String, String> holds = new LinkedHashMap<>();
                 wanted.forEach((f, v) -> {
                     if (have == null || !have.containsKey(f) || !java.util.Objects.equals(have.get(f), v)) {
                         diff.put(f, v);
+                        if (have != null && have.containsKey(f)) {
+                            holds.put(f, have.get(f));
+                        }
                     }
                 });
                 if (!diff.isEmpty()) {
-                    patches.add(new Patch(t.env(), globalId, link.localKey(), link.username(), Patch.Kind.UPDATE, diff, reason));
+                    patches.add(new Patch(t.env(), globalId, link.localKey(), link.username(), Patch.Kind.UPDATE, diff,
+                            holds, reason));
                 }
             } else if (t.createMissing() && !wanted.isEmpty()) {
-                patches.add(new Patch(t.env(), globalId, null, username, Patch.Kind.CREATE, wanted,
+                patches.add(new Patch(t.env(), globalId, null, username, Patch.Kind.CREATE, wanted, null,
                         "missing in " + t.env() + "; " + reason));
             }
         }

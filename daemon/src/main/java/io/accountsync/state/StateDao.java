@@ -168,17 +168,18 @@ public final class StateDao {
 
     public void enqueue(Patch p, Instant sourceTime, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "insert into outbox (env, global_id, local_key, username, kind, payload, reason, source_time, created_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "insert into outbox (env, global_id, local_key, username, kind, payload, expected, reason, source_time, created_at) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, p.env());
             ps.setLong(2, p.globalId());
             ps.setString(3, p.localKey());
             ps.setString(4, p.username());
             ps.setString(5, p.kind().name());
             ps.setString(6, json(p.values()));
-            ps.setString(7, p.reason());
-            ps.setTimestamp(8, Timestamp.from(sourceTime));
-            ps.setTimestamp(9, Timestamp.from(now));
+            ps.setString(7, p.expected().isEmpty() ? null : json(p.expected()));
+            ps.setString(8, p.reason());
+            ps.setTimestamp(9, Timestamp.from(sourceTime));
+            ps.setTimestamp(10, Timestamp.from(now));
             ps.executeUpdate();
         }
     }
@@ -186,13 +187,14 @@ public final class StateDao {
     public List<OutboxEntry> outbox(String env, int limit) throws SQLException {
         List<OutboxEntry> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "select id, global_id, local_key, username, kind, payload, reason, source_time from outbox where env = ? order by id")) {
+                "select id, global_id, local_key, username, kind, payload, reason, source_time, expected from outbox where env = ? order by id")) {
             ps.setString(1, env);
             ps.setMaxRows(limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Patch p = new Patch(env, rs.getLong(2), rs.getString(3), rs.getString(4),
-                            Patch.Kind.valueOf(rs.getString(5)), parse(rs.getString(6)), rs.getString(7));
+                            Patch.Kind.valueOf(rs.getString(5)), parse(rs.getString(6)),
+                            rs.getString(9) == null ? Map.of() : parse(rs.getString(9)), rs.getString(7));
                     out.add(new OutboxEntry(rs.getLong(1), p, rs.getTimestamp(8).toInstant()));
                 }
             }

@@ -62,11 +62,12 @@ public final class ThreeEnvFixture implements AutoCloseable {
                 if (db.dialect() == Dialect.POSTGRESQL) {
                     st.execute("create table users (id serial primary key, username varchar(100) not null unique, "
                             + "full_name varchar(" + lens.get(e.getKey()) + "), email varchar(255), "
-                            + "updated_at timestamptz default now())");
+                            + "email_verified boolean not null default false, updated_at timestamptz default now())");
                     st.execute("alter table users replica identity full");
                 } else {
                     st.execute("create table users (id int auto_increment primary key, username varchar(100) not null unique, "
                             + "full_name varchar(" + lens.get(e.getKey()) + "), email varchar(255), "
+                            + "email_verified tinyint(1) not null default 0, "
                             + "updated_at timestamp(6) default current_timestamp(6)) character set utf8mb4");
                 }
             }
@@ -86,6 +87,11 @@ public final class ThreeEnvFixture implements AutoCloseable {
 
     /** The configuration file; {@code extra} is appended to every environment block (indented already). */
     public Path writeConfig(String name, boolean dryRun, String extraTop) throws IOException {
+        return writeConfig(name, dryRun, extraTop, Map.of());
+    }
+
+    /** With extra lines per environment (already indented by 4 spaces), e.g. {@code "    role: source\n"}. */
+    public Path writeConfig(String name, boolean dryRun, String extraTop, Map<String, String> envExtra) throws IOException {
         StringBuilder y = new StringBuilder();
         y.append("data_dir: ").append(dir.resolve("data-" + name)).append('\n');
         y.append("dry_run: ").append(dryRun).append('\n');
@@ -106,7 +112,8 @@ public final class ThreeEnvFixture implements AutoCloseable {
             y.append("      password: ${").append(PASSWORD_VAR).append("}\n");
             y.append("    profile:\n      type: generic\n      table: users\n      key_column: id\n");
             y.append("      username_column: username\n      last_activity_column: updated_at\n");
-            y.append("      fields:\n        display_name: full_name\n        email: email\n");
+            y.append("      fields:\n        display_name: full_name\n        email: email\n        email_verified: email_verified\n");
+            y.append(envExtra.getOrDefault(env, ""));
             if (db.dialect() == Dialect.POSTGRESQL) {
                 y.append("    debezium:\n      slot.name: s_").append(env).append('_').append(suffix).append('\n');
                 y.append("      publication.name: p_").append(env).append('_').append(suffix).append('\n');
@@ -141,6 +148,43 @@ public final class ThreeEnvFixture implements AutoCloseable {
             ps.setString(2, fullName);
             ps.setString(3, email);
             ps.executeUpdate();
+        }
+    }
+
+    /** Inserts an account with its last activity and verification. */
+    public void insert(String env, String username, String fullName, String email, java.time.Instant updatedAt,
+                       boolean verified) throws SQLException {
+        try (PreparedStatement ps = connection(env).prepareStatement(
+                "insert into users (username, full_name, email, updated_at, email_verified) values (?, ?, ?, ?, ?)")) {
+            ps.setString(1, username);
+            ps.setString(2, fullName);
+            ps.setString(3, email);
+            ps.setTimestamp(4, java.sql.Timestamp.from(updatedAt));
+            ps.setBoolean(5, verified);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Runs one statement in an environment (test setup and edits). */
+    public int execute(String env, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = connection(env).prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Whether the user's email is verified in an environment. */
+    public boolean verified(String env, String username) throws SQLException {
+        try (PreparedStatement ps = connection(env).prepareStatement("select email_verified from users where username = ?")) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new AssertionError(username + " missing in " + env);
+                }
+                return rs.getBoolean(1);
+            }
         }
     }
 

@@ -34,7 +34,7 @@ class StateStorePostgresIT {
             dao.upsertLink("a", "7", id, "tom", now);
             dao.setCanonical(id, "email", new CanonicalValue("tom@example.org", "a", now), now);
             dao.setCanonical(id, "email", new CanonicalValue("tommy@example.org", "b", now.plusSeconds(1)), now);
-            dao.enqueue(new Patch("b", id, null, "tom", Patch.Kind.CREATE, Map.of("email", "tommy@example.org"), "why"), now, now);
+            dao.enqueue(new Patch("b", id, null, "tom", Patch.Kind.CREATE, Map.of("email", "tommy@example.org"), Map.of("email", "t@x"), "why"), now, now);
             dao.ownTransaction("b", "0-1-42", now);
             dao.ownTransaction("b", "0-1-42", now);
             c.commit();
@@ -45,6 +45,7 @@ class StateStorePostgresIT {
             assertThat(out).singleElement().satisfies(e -> {
                 assertThat(e.patch().kind()).isEqualTo(Patch.Kind.CREATE);
                 assertThat(e.patch().values()).containsEntry("email", "tommy@example.org");
+                assertThat(e.patch().expected()).containsEntry("email", "t@x");
             });
             dao.dequeue(out);
             c.commit();

@@ -12,6 +12,10 @@ import java.util.Objects;
  * @param username  the username to use in the target (for creates and for readable comments)
  * @param kind      create, or set fields
  * @param values    field values to write (only synced fields)
+ * @param expected  per field, the value the target is believed to hold now: the write only happens
+ *                  where it still does, so that accountsync never overwrites an edit it has not seen
+ *                  yet (that edit arrives through capture and is merged). A field without an entry
+ *                  is written unconditionally.
  * @param reason    why: shown in dry-run comments and the audit log
  */
 public record Patch(
@@ -21,6 +25,7 @@ public record Patch(
         String username,
         Kind kind,
         Map<String, String> values,
+        Map<String, String> expected,
         String reason) {
 
     public enum Kind { CREATE, UPDATE }
@@ -29,8 +34,16 @@ public record Patch(
         Objects.requireNonNull(env, "env");
         Objects.requireNonNull(kind, "kind");
         values = values == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+        expected = expected == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(expected));
         if (kind == Kind.UPDATE && localKey == null) {
             throw new IllegalArgumentException("an update patch needs the local key");
         }
+    }
+
+    /** The same patch with other values (and the expectations of those values only). */
+    public Patch withValues(Map<String, String> newValues) {
+        Map<String, String> exp = new java.util.LinkedHashMap<>(expected);
+        exp.keySet().retainAll(newValues.keySet());
+        return new Patch(env, globalId, localKey, username, kind, newValues, exp, reason);
     }
 }

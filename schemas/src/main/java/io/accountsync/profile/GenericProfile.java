@@ -197,8 +197,17 @@ public final class GenericProfile implements Profile {
                         .where(username.eq(val(patch.username(), SQLDataType.VARCHAR))).and(differs));
             }
         } else if (any) {
+            // Only where the target still holds what accountsync believes it holds: an edit not yet
+            // seen is never overwritten (it comes through capture and is merged).
+            Condition holds = noCondition();
+            for (Map.Entry<String, String> e : patch.expected().entrySet()) {
+                String column = mapping.fields().get(e.getKey());
+                if (column != null && sets.containsKey(column(column)) && !e.getKey().equals(Fields.EMAIL_VERIFIED)) {
+                    holds = holds.and(column(column).isNotDistinctFrom(val(e.getValue(), SQLDataType.VARCHAR)));
+                }
+            }
             queries.add(dsl.update(table).set(sets)
-                    .where(key.eq(val(patch.localKey(), SQLDataType.VARCHAR))).and(differs));
+                    .where(key.eq(val(patch.localKey(), SQLDataType.VARCHAR))).and(differs).and(holds));
         }
         return queries;
     }

@@ -84,10 +84,10 @@ class GenericProfileTest {
     @Test
     void shouldWriteOnlyWhenAValueDiffers() {
         DSLContext dsl = DSL.using(SQLDialect.POSTGRES);
-        Patch p = new Patch("b", 1, "7", "tom", Patch.Kind.UPDATE, Map.of("display_name", "O'Brien; DROP TABLE users"), "why");
+        Patch p = new Patch("b", 1, "7", "tom", Patch.Kind.UPDATE, Map.of("display_name", "O'Brien; DROP TABLE users"), Map.of("display_name", "Old"), "why");
         String sql = dsl.renderInlined(pg.write(dsl, p, ColumnLimits.NONE).get(0));
         assertThat(sql).contains("update \"public\".\"users\"").contains("'O''Brien; DROP TABLE users'")
-                .contains("is distinct from");
+                .contains("is distinct from").contains("\"full_name\" is not distinct from 'Old'");
         DSLContext my = DSL.using(SQLDialect.MARIADB);
         String msql = my.renderInlined(maria.write(my, p, ColumnLimits.NONE).get(0));
         assertThat(msql).contains("`app`.`users`").contains("<=>");
@@ -96,7 +96,7 @@ class GenericProfileTest {
     @Test
     void shouldCreateIdempotently() {
         DSLContext dsl = DSL.using(SQLDialect.POSTGRES);
-        Patch p = new Patch("b", 1, null, "tom", Patch.Kind.CREATE, Map.of("display_name", "Tom", "email", "t@x"), "why");
+        Patch p = new Patch("b", 1, null, "tom", Patch.Kind.CREATE, Map.of("display_name", "Tom", "email", "t@x"), null, "why");
         List<String> sql = pg.write(dsl, p, ColumnLimits.NONE).stream().map(dsl::renderInlined).toList();
         assertThat(sql.get(0)).startsWith("insert into \"public\".\"users\"").contains("not exists");
         assertThat(sql.get(1)).startsWith("update").contains("\"username\" = 'tom'");
