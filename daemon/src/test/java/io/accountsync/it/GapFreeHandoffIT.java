@@ -481,7 +481,7 @@ class GapFreeHandoffIT {
                 if (p.marker != null && !out.containsKey(p) && p.marker.matcher(line).find() && line.length() >= 23) {
                     try {
                         out.put(p, LocalDateTime.parse(line.substring(0, 23), LOG_TIME));
-                    } catch (java.time.format.DateTimeException e) {
+                    } catch (java.time.DateTimeException e) {
                         // not a log line
                     }
                 }

@@ -82,6 +82,48 @@ class MergerTest {
     }
 
     @Test
+    void shouldRecordAConcurrentEditUnderSkipAndMoveNothing() {
+        MergePolicy skip = new MergePolicy(MergePolicy.Kind.SKIP, true, List.of(), List.of("a", "b", "c"));
+        Map<String, CanonicalValue> canonical = Map.of("display_name", new CanonicalValue("From B", "b", T1));
+        MergeDecision d = Merger.decide(update("c", Map.of("display_name", "Base"), Map.of("display_name", "From C"), T2),
+                false, canonical, SYNC, skip, java.util.Set.of());
+        assertThat(d.conflicts()).containsExactly("display_name");
+        assertThat(d.updates()).isEmpty();
+        assertThat(d.propagate()).isEmpty();
+        assertThat(d.repair()).isEmpty();
+    }
+
+    @Test
+    void shouldLetTheRankedEnvironmentWinUnderPriority() {
+        MergePolicy priority = new MergePolicy(MergePolicy.Kind.PRIORITY, false, List.of("c", "b"), List.of("a", "b", "c"));
+        Map<String, CanonicalValue> canonical = Map.of("display_name", new CanonicalValue("From B", "b", T2));
+        MergeDecision older = Merger.decide(update("c", Map.of("display_name", "Base"), Map.of("display_name", "From C"), T1),
+                false, canonical, SYNC, priority, java.util.Set.of());
+        assertThat(older.propagate()).containsExactly("display_name");
+        MergeDecision weaker = Merger.decide(update("a", Map.of("display_name", "Base"), Map.of("display_name", "From A"), T2.plusSeconds(9)),
+                false, canonical, SYNC, priority, java.util.Set.of());
+        assertThat(weaker.repair()).containsExactly("display_name");
+    }
+
+    @Test
+    void shouldLeaveHeldFieldsAlone() {
+        MergeDecision d = Merger.decide(update("a", Map.of(), Map.of("display_name", "X", "email", "e@x"), T1),
+                false, Map.of(), SYNC, MergePolicy.newerByField(List.of("a")), java.util.Set.of("display_name"));
+        assertThat(d.propagate()).containsExactly("email");
+    }
+
+    @Test
+    void shouldSendAnUnverifiedStateWithANewAddress() {
+        List<String> sync = List.of("display_name", "email", "email_verified");
+        Map<String, CanonicalValue> canonical = Map.of("email", new CanonicalValue("old@x", "b", T1),
+                "email_verified", new CanonicalValue("true", "b", T1));
+        MergeDecision d = Merger.decide(update("c", Map.of("email", "old@x"), Map.of("email", "new@x"), T2),
+                false, canonical, sync, MergePolicy.newerByField(List.of("c")), java.util.Set.of());
+        assertThat(d.propagate()).containsExactly("email", "email_verified");
+        assertThat(d.updates().get("email_verified").value()).isEqualTo("false");
+    }
+
+    @Test
     void shouldIgnoreFieldsThatAreNotSynced() {
         MergeDecision d = Merger.decide(update("a", Map.of(), Map.of("password", "secret"), T1), false, Map.of(), SYNC);
         assertThat(d.isNoop()).isTrue();
