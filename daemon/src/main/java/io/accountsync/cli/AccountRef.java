@@ -21,7 +21,7 @@ final class AccountRef {
             return exact;
         }
         for (EnvironmentRuntime env : envs.values()) {
-            Optional<Long> byEnv = dao.accountByKey(env.profile().normalizeUsername(ref));
+            Optional<Long> byEnv = dao.accountByKey(env.profile().correlationKey(ref));
             if (byEnv.isPresent()) {
                 return byEnv;
             }

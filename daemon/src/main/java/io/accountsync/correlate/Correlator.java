@@ -22,7 +22,7 @@ public final class Correlator {
             }
             return new Correlation(link.get().globalId(), false, null);
         }
-        String key = profile.normalizeUsername(change.username());
+        String key = profile.correlationKey(change.username());
         if (key == null || key.isEmpty()) {
             return Correlation.conflict("username is empty after normalization");
         }

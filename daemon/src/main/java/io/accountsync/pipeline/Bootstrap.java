@@ -112,7 +112,7 @@ public final class Bootstrap {
                             ins.setString(1, env.name());
                             ins.setString(2, a.localKey());
                             ins.setString(3, a.username());
-                            ins.setString(4, env.profile().normalizeUsername(a.username()));
+                            ins.setString(4, env.profile().correlationKey(a.username()));
                             ins.setString(5, JSON.writeValueAsString(a.after()));
                             ins.setTimestamp(6, a.commitTime().equals(Instant.EPOCH) ? null : Timestamp.from(a.commitTime()));
                             ins.addBatch();

@@ -14,7 +14,6 @@ import io.accountsync.model.Patch;
 import io.accountsync.model.RowChange;
 import io.accountsync.plan.Planner;
 import io.accountsync.plan.Target;
-import io.accountsync.profile.BadRowException;
 import io.accountsync.state.CanonicalValue;
 import io.accountsync.state.StateDao;
 import io.accountsync.state.StateStore;
@@ -103,8 +102,7 @@ public final class ChangeProcessor implements AutoCloseable {
         Instant arrival = clock.instant();
         echoes.awaitQuiet(env);
         FullReader.ReadMark mark = readMarks.get(env);
-        List<AccountChange> changes = new ArrayList<>();
-        List<String[]> bad = new ArrayList<>();
+        List<RowChange> fresh = new ArrayList<>(rows.size());
         int alreadyRead = 0;
         for (RowChange captured : rows) {
             RowChange row = captured;
@@ -119,12 +117,12 @@ public final class ChangeProcessor implements AutoCloseable {
                             captured.after(), t, captured.position(), captured.txId());
                 }
             }
-            try {
-                changes.addAll(source.profile().normalize(row));
-            } catch (BadRowException e) {
-                bad.add(new String[] {row.position(), e.getMessage()});
-            }
+            fresh.add(row);
         }
+        io.accountsync.profile.Profile.Normalized normalized = source.profile().normalizeBatch(fresh);
+        List<AccountChange> changes = normalized.changes();
+        List<String[]> bad = new ArrayList<>();
+        normalized.bad().forEach(b -> bad.add(new String[] {b.position(), b.reason()}));
         if (alreadyRead > 0) {
             LOG.debug("{} change(s) of {} were already in its bootstrap read", alreadyRead, env);
         }
@@ -189,11 +187,11 @@ public final class ChangeProcessor implements AutoCloseable {
         }
         Correlation corr = correlator.correlate(dao, change, source.profile(), now);
         if (corr.isConflict()) {
-            String key = String.valueOf(source.profile().normalizeUsername(change.username()));
+            String key = String.valueOf(source.profile().correlationKey(change.username()));
             if (dao.hasOpenConflict(key, "identity")) {
                 return;
             }
-            dao.recordConflict(null, String.valueOf(source.profile().normalizeUsername(change.username())), "identity",
+            dao.recordConflict(null, String.valueOf(source.profile().correlationKey(change.username())), "identity",
                     List.of("username"), Map.of(env + "#" + change.localKey(), mapOf("username", change.username())),
                     true, null, now);
             dao.audit(null, env, "conflict", "username", corr.conflict(), change.commitTime(), now);

@@ -28,15 +28,15 @@ public record Patch(
         Map<String, String> expected,
         String reason) {
 
-    public enum Kind { CREATE, UPDATE }
+    public enum Kind { CREATE, UPDATE, DELETE }
 
     public Patch {
         Objects.requireNonNull(env, "env");
         Objects.requireNonNull(kind, "kind");
         values = values == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
         expected = expected == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(expected));
-        if (kind == Kind.UPDATE && localKey == null) {
-            throw new IllegalArgumentException("an update patch needs the local key");
+        if (kind != Kind.CREATE && localKey == null) {
+            throw new IllegalArgumentException("an update or delete patch needs the local key");
         }
     }
 

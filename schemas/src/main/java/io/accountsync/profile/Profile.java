@@ -24,8 +24,20 @@ public interface Profile {
     /** Canonical fields this profile can read and write. */
     Set<String> fields();
 
-    /** The correlation form of a username as this application compares them (case, spaces). */
+    /** A username in the form this application itself stores and compares (case, spaces). */
     String normalizeUsername(String raw);
+
+    /**
+     * The key that correlates local accounts across environments: the application's own form,
+     * then Unicode NFC and lower case, so that "Tom" in MediaWiki and "tom" in Moodle are one
+     * person. Two local accounts of one environment with one key (Trac's "Tom" and "tom") are a
+     * conflict for an operator, never a guess.
+     */
+    default String correlationKey(String raw) {
+        String n = normalizeUsername(raw);
+        return n == null ? null
+                : java.text.Normalizer.normalize(n, java.text.Normalizer.Form.NFC).toLowerCase(java.util.Locale.ROOT);
+    }
 
     /**
      * Turns the row changes of one captured batch (in source order; rows of one transaction are
@@ -35,10 +47,41 @@ public interface Profile {
      */
     List<AccountChange> normalize(RowChange change) throws BadRowException;
 
+    /** The account changes of one captured batch and the rows that could not be understood. */
+    record Normalized(List<AccountChange> changes, List<BadRow> bad) {
+    }
+
+    /** A row a profile could not understand: where it was, and why. */
+    record BadRow(String position, String reason) {
+    }
+
+    /**
+     * Turns one captured batch (rows in source order; the rows of one transaction are adjacent and
+     * share a txId) into account changes. The default treats each row on its own; a profile that
+     * keeps one account in several rows (Trac's session attributes) overrides it to fold each
+     * transaction's rows of one account into one change, so that a rewrite of identical values is
+     * no change at all.
+     */
+    default Normalized normalizeBatch(List<RowChange> rows) {
+        List<AccountChange> out = new java.util.ArrayList<>();
+        List<BadRow> bad = new java.util.ArrayList<>();
+        for (RowChange r : rows) {
+            try {
+                out.addAll(normalize(r));
+            } catch (BadRowException e) {
+                bad.add(new BadRow(r.position(), e.getMessage()));
+            }
+        }
+        return new Normalized(out, bad);
+    }
+
     /**
      * The statements that carry out the patch, in order, meant to run in one transaction. They must
      * be idempotent: running them twice gives the same rows as running them once, and a statement
      * whose values are already in place changes no row (so that it leaves no event in the log).
+     * An update only changes a field where the row still holds {@link Patch#expected()}. A
+     * {@link Patch.Kind#DELETE} carries out the application's own delete semantics (a profile that
+     * cannot delete returns no statement).
      */
     List<Query> write(DSLContext dsl, Patch patch, ColumnLimits columns);
 
