@@ -27,6 +27,12 @@ public final class Metrics {
     public static final String CAPTURE_LAG = "accountsync_capture_lag_seconds";
     public static final String QUEUE_DEPTH = "accountsync_queue_depth";
     public static final String ENV_UP = "accountsync_env_up";
+    public static final String ENGINE_STATE = "accountsync_engine_state";
+    public static final String ENGINE_FAILURES = "accountsync_engine_failures"; // _total
+    public static final String BOOTSTRAP_READ = "accountsync_bootstrap_read_accounts"; // _total
+    public static final String BOOTSTRAP_MERGED = "accountsync_bootstrap_merged_accounts"; // _total
+    public static final String BOOTSTRAP_RUNNING = "accountsync_bootstrap_running";
+    public static final String LAST_EVENT = "accountsync_last_event_timestamp_seconds";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, AtomicLong> captureLagMillis = new ConcurrentHashMap<>();
@@ -83,6 +89,56 @@ public final class Metrics {
                     .register(registry);
             return v;
         }).set(Math.max(0, lag.toMillis()));
+    }
+
+    private final Map<String, Map<String, AtomicLong>> engineState = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lastEvent = new ConcurrentHashMap<>();
+    private final AtomicLong bootstrapRunning = new AtomicLong();
+
+    /** One series per state with value 1 for the current one (the usual Prometheus enum pattern). */
+    public void recordEngineState(String env, String state, java.util.Collection<String> allStates) {
+        Map<String, AtomicLong> byState = engineState.computeIfAbsent(env, e -> {
+            Map<String, AtomicLong> m = new ConcurrentHashMap<>();
+            for (String s : allStates) {
+                AtomicLong v = new AtomicLong();
+                Gauge.builder(ENGINE_STATE, v, AtomicLong::get).description("1 for the capture engine's current state")
+                        .tag("env", env).tag("state", s).register(registry);
+                m.put(s, v);
+            }
+            return m;
+        });
+        byState.forEach((s, v) -> v.set(s.equals(state) ? 1 : 0));
+        if (state.equals("FAILED")) {
+            Counter.builder(ENGINE_FAILURES).description("Capture engine failures (each is retried)").tag("env", env)
+                    .register(registry).increment();
+        }
+    }
+
+    /** When the last event of an environment was processed (seconds since the epoch). */
+    public void recordLastEvent(String env, java.time.Instant at) {
+        lastEvent.computeIfAbsent(env, e -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.builder(LAST_EVENT, v, AtomicLong::get).description("When the environment's last change was processed")
+                    .tag("env", env).register(registry);
+            return v;
+        }).set(at.getEpochSecond());
+    }
+
+    public void recordBootstrapRunning(boolean running) {
+        if (bootstrapRunning.get() == 0 && registry.find(BOOTSTRAP_RUNNING).gauge() == null) {
+            Gauge.builder(BOOTSTRAP_RUNNING, bootstrapRunning, AtomicLong::get)
+                    .description("1 while a bootstrap reads and merges").register(registry);
+        }
+        bootstrapRunning.set(running ? 1 : 0);
+    }
+
+    public void recordBootstrapRead(String env, long rows) {
+        Counter.builder(BOOTSTRAP_READ).description("Accounts read by the bootstrap").tag("env", env)
+                .register(registry).increment(rows);
+    }
+
+    public void recordBootstrapMerged(long accounts) {
+        Counter.builder(BOOTSTRAP_MERGED).description("People merged by the bootstrap").register(registry).increment(accounts);
     }
 
     public void registerQueueDepth(String env, Supplier<Number> depth) {

@@ -56,6 +56,7 @@ final class CaptureSupervisor implements Runnable {
             Instant started = Instant.now();
             CaptureEngine e = new CaptureEngine(settings, sink, (name, from, to, reason) -> {
                 metrics.recordUp(env, to == EngineState.RUNNING);
+                metrics.recordEngineState(env, to.name(), java.util.Arrays.stream(EngineState.values()).map(Enum::name).toList());
                 if (to == EngineState.FAILED) {
                     LOG.warn("capture of {} failed: {}", env, reason);
                 }

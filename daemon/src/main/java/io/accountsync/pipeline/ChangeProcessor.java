@@ -160,6 +160,7 @@ public final class ChangeProcessor implements AutoCloseable {
                 c.commit();
                 if (commitTime != null) {
                     metrics.recordCaptureLag(env, Duration.between(commitTime, clock.instant()));
+                    metrics.recordLastEvent(env, clock.instant());
                 }
             } catch (SQLException | RuntimeException e) {
                 rollbackAndClose();

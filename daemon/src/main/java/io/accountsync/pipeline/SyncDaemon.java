@@ -144,7 +144,9 @@ public final class SyncDaemon implements AutoCloseable {
             awaitCaptureRunning();
             if (!bootstrapped) {
                 LOG.info("the state store has no bootstrap yet: reading every environment in full");
-                Bootstrap.Result r = new Bootstrap(store, envs, Wiring.policy(config), clock, progress).run();
+                MetricsProgress mp = new MetricsProgress(metrics, progress);
+                Bootstrap.Result r = new Bootstrap(store, envs, Wiring.policy(config), clock, mp).run();
+                mp.finished();
                 bootstrapSummary = r.summary();
                 LOG.info("bootstrap done:\n{}", r.summary().table());
                 r.marks().forEach(processor::open);
