@@ -5,6 +5,8 @@ import io.accountsync.connect.ConnectionSettings;
 import io.accountsync.connect.Secret;
 import io.accountsync.model.Dialect;
 import io.accountsync.model.Fields;
+import io.accountsync.profile.AppSettings;
+import io.accountsync.profile.BuiltinProfiles;
 import io.accountsync.profile.GenericMapping;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,18 +145,18 @@ final class ConfigBinder {
         ApplyConfig apply = apply();
 
         Map<String, EnvironmentConfig> environments = new LinkedHashMap<>();
-        Map<String, Map<String, String>> mappedFields = new LinkedHashMap<>();
+        Map<String, Set<String>> storedFields = new LinkedHashMap<>();
         get(ConfigKeys.ENVIRONMENTS, null); // reports it when missing
         for (String name : entryNames) {
-            EnvironmentConfig envConfig = environment(name, mappedFields);
+            EnvironmentConfig envConfig = environment(name, storedFields);
             if (envConfig != null) {
                 environments.put(name, envConfig);
             }
         }
         ConflictsConfig conflicts = conflicts();
 
-        checkSyncFields(syncFields, syncFieldsGiven, mappedFields);
-        checkPasswords(syncFields, mappedFields);
+        checkSyncFields(syncFields, syncFieldsGiven, storedFields);
+        checkPasswords(syncFields, storedFields);
         checkDistinctTargets(environments);
 
         if (!problems.isEmpty()) {
@@ -247,8 +249,11 @@ final class ConfigBinder {
         return build("apply", () -> new ApplyConfig(batchSize, initial, max));
     }
 
-    /** One environment, or null when any of its keys had a problem; its mapped fields go to {@code mappedFields}. */
-    private EnvironmentConfig environment(String name, Map<String, Map<String, String>> mappedFields) {
+    /**
+     * One environment, or null when any of its keys had a problem. The fields its profile can store
+     * go to {@code storedFields} as soon as they are known (a generic mapping read, a built-in type).
+     */
+    private EnvironmentConfig environment(String name, Map<String, Set<String>> storedFields) {
         String envPath = ConfigKeys.ENVIRONMENTS.path() + "." + name;
         Dialect dialect = get(ConfigKeys.DIALECT, name);
         Boolean enabled = get(ConfigKeys.ENABLED, name);
@@ -277,17 +282,20 @@ final class ConfigBinder {
 
         ProfileConfig profile = null;
         String type = get(ConfigKeys.PROFILE_TYPE, name);
+        if (type != null) {
+            checkProfileKeysApply(name, type);
+        }
         if (ProfileConfig.GENERIC.equals(type)) {
             String schema = get(ConfigKeys.PROFILE_SCHEMA, name);
-            String table = get(ConfigKeys.PROFILE_TABLE, name);
-            String keyColumn = get(ConfigKeys.PROFILE_KEY_COLUMN, name);
-            String usernameColumn = get(ConfigKeys.PROFILE_USERNAME_COLUMN, name);
-            Map<String, String> fields = get(ConfigKeys.PROFILE_FIELDS, name);
+            String table = require(ConfigKeys.PROFILE_TABLE, name);
+            String keyColumn = require(ConfigKeys.PROFILE_KEY_COLUMN, name);
+            String usernameColumn = require(ConfigKeys.PROFILE_USERNAME_COLUMN, name);
+            Map<String, String> fields = require(ConfigKeys.PROFILE_FIELDS, name);
             String lastActivity = get(ConfigKeys.PROFILE_LAST_ACTIVITY_COLUMN, name);
             Boolean caseInsensitive = get(ConfigKeys.PROFILE_CASE_INSENSITIVE, name);
             String passwordScheme = get(ConfigKeys.PROFILE_PASSWORD_SCHEME, name);
             if (fields != null) {
-                mappedFields.put(name, fields);
+                storedFields.put(name, fields.keySet());
                 if (passwordScheme != null && !fields.containsKey(Fields.PASSWORD)) {
                     problems.add(new ConfigProblem(ConfigKeys.PROFILE_PASSWORD_SCHEME.pathFor(name),
                             "only used when fields maps password: map the password column, or remove this"));
@@ -296,6 +304,21 @@ final class ConfigBinder {
             if (table != null && keyColumn != null && usernameColumn != null && fields != null && caseInsensitive != null) {
                 profile = build(envPath + ".profile", () -> ProfileConfig.generic(new GenericMapping(
                         schema, table, keyColumn, usernameColumn, fields, lastActivity, caseInsensitive, passwordScheme)));
+            }
+        } else if (BuiltinProfiles.isBuiltin(type)) {
+            storedFields.put(name, BuiltinProfiles.fields(type));
+            String schema = get(ConfigKeys.PROFILE_SCHEMA, name);
+            String tablePrefix = get(ConfigKeys.PROFILE_TABLE_PREFIX, name);
+            Long mnetHostId = get(ConfigKeys.PROFILE_MNETHOSTID, name);
+            String passwordScheme = get(ConfigKeys.PROFILE_PASSWORD_SCHEME, name);
+            if (mnetHostId != null) {
+                // Defaults filled in here, so that every reader of the configuration sees the same
+                // values; the schema stays null unless given (the profile's default, e.g. MediaWiki's).
+                AppSettings app = new AppSettings(schema,
+                        tablePrefix != null ? tablePrefix : BuiltinProfiles.defaultTablePrefix(type),
+                        mnetHostId,
+                        passwordScheme != null ? passwordScheme : BuiltinProfiles.defaultPasswordScheme(type));
+                profile = build(envPath + ".profile", () -> ProfileConfig.builtin(type, app));
             }
         }
         Map<String, String> debezium = get(ConfigKeys.DEBEZIUM, name);
@@ -310,15 +333,30 @@ final class ConfigBinder {
     }
 
     /**
-     * Every synced field must be known: built in, or declared by a generic mapping. When the file
-     * lists them, each must also be mapped by some environment, else the line is a typo or a leftover.
+     * Keys that another profile type takes ({@code table} under {@code type: trac}, {@code mnethostid}
+     * under anything but {@code moodle}) are refused: they would look like they did something.
      */
-    private void checkSyncFields(List<String> syncFields, boolean given, Map<String, Map<String, String>> mappedFields) {
+    private void checkProfileKeysApply(String name, String type) {
+        for (ConfigKey<?> key : ConfigKeys.ALL) {
+            List<String> types = ConfigKeys.profileTypesOf(key);
+            if (!types.contains(type) && present(key, name)) {
+                problems.add(new ConfigProblem(key.pathFor(name), "only for profile type" + (types.size() > 1 ? "s " : " ")
+                        + String.join(", ", types) + " (type is " + type + "): remove it"));
+            }
+        }
+    }
+
+    /**
+     * Every synced field must be known: built in, or declared by a generic mapping. When the file
+     * lists them, each must also be stored by some environment's profile (a generic mapping maps
+     * it, or a built-in profile can store it), else the line is a typo or a leftover.
+     */
+    private void checkSyncFields(List<String> syncFields, boolean given, Map<String, Set<String>> storedFields) {
         if (syncFields == null) {
             return;
         }
         Set<String> mapped = new LinkedHashSet<>();
-        mappedFields.values().forEach(m -> mapped.addAll(m.keySet()));
+        storedFields.values().forEach(mapped::addAll);
         boolean allMappingsKnown = !hasProblemUnder(ConfigKeys.ENVIRONMENTS.path());
         for (int i = 0; i < syncFields.size(); i++) {
             String field = syncFields.get(i);
@@ -340,21 +378,22 @@ final class ConfigBinder {
 
     /**
      * Password hashes are copied as they are, so they only make sense between environments that
-     * hash alike: when {@code password} is synced, every enabled environment mapping it must declare
-     * its {@code password_scheme}, all the same, and at least two must map it. Read from the values
-     * rather than the built environments, so that a problem elsewhere in an environment does not
-     * hide this one.
+     * hash alike: when {@code password} is synced, every enabled environment that stores it (a
+     * generic mapping that maps it, any built-in profile) must have a scheme, all the same, and at
+     * least two must store it. The scheme is the configured {@code password_scheme}, else a built-in
+     * profile's default; a generic mapping without one has none. Read from the values rather than
+     * the built environments, so that a problem elsewhere in an environment does not hide this one.
      */
-    private void checkPasswords(List<String> syncFields, Map<String, Map<String, String>> mappedFields) {
+    private void checkPasswords(List<String> syncFields, Map<String, Set<String>> storedFields) {
         if (syncFields == null || !syncFields.contains(Fields.PASSWORD)) {
             return;
         }
-        boolean allKnown = !mappedFields.isEmpty() && mappedFields.size() == entryNames.size();
+        boolean allKnown = !storedFields.isEmpty() && storedFields.size() == entryNames.size();
         boolean mappedAnywhere = false;
-        Map<String, String> schemes = new LinkedHashMap<>(); // enabled environment -> scheme, or null
-        for (Map.Entry<String, Map<String, String>> e : mappedFields.entrySet()) {
+        Map<String, String> schemes = new LinkedHashMap<>(); // enabled environment -> effective scheme, or null
+        for (Map.Entry<String, Set<String>> e : storedFields.entrySet()) {
             String name = e.getKey();
-            if (!e.getValue().containsKey(Fields.PASSWORD)) {
+            if (!e.getValue().contains(Fields.PASSWORD)) {
                 continue;
             }
             mappedAnywhere = true;
@@ -363,6 +402,10 @@ final class ConfigBinder {
             if (enabled == null || (scheme == null && present(ConfigKeys.PROFILE_PASSWORD_SCHEME, name))) {
                 allKnown = false; // already reported
                 continue;
+            }
+            String type = get(ConfigKeys.PROFILE_TYPE, name);
+            if (scheme == null && BuiltinProfiles.isBuiltin(type)) {
+                scheme = BuiltinProfiles.defaultPasswordScheme(type);
             }
             if (enabled) {
                 schemes.put(name, scheme);
@@ -389,6 +432,29 @@ final class ConfigBinder {
         }
     }
 
+    /**
+     * The built-in counterpart of the users-table check: two environments of one application type
+     * on one database, schema and table prefix are one installation. A schema left to the profile
+     * counts as the same schema in both.
+     */
+    private void checkDistinctApplication(EnvironmentConfig e, Map<String, String> seen) {
+        ConnectionSettings c = e.connection();
+        ProfileConfig p = e.profile();
+        String schema = p.app().schema();
+        if (schema == null && !(BuiltinProfiles.MEDIAWIKI.equals(p.type()) && e.dialect() == Dialect.POSTGRESQL)) {
+            schema = e.dialect() == Dialect.POSTGRESQL ? "public" : c.database();
+        }
+        String shownSchema = schema != null ? "schema " + schema : "the profile's default schema";
+        String target = c.host().toLowerCase(Locale.ROOT) + ":" + c.port() + "/" + c.database() + "/"
+                + (schema == null ? "" : schema) + "/" + p.type() + ":" + p.tablePrefix();
+        String other = seen.putIfAbsent(target, e.name());
+        if (other != null) {
+            problems.add(new ConfigProblem(ConfigKeys.ENVIRONMENTS.path() + "." + e.name() + ".connection",
+                    "same database and " + p.type() + " tables as environments." + other + " (" + c.host() + ":" + c.port() + "/"
+                            + c.database() + ", " + shownSchema + ", table prefix '" + p.tablePrefix() + "')"));
+        }
+    }
+
     private static List<String> builtInSyncable() {
         return Fields.BUILT_IN.stream().filter(f -> !f.equals(Fields.USERNAME)).toList();
     }
@@ -403,7 +469,8 @@ final class ConfigBinder {
             ConnectionSettings c = e.connection();
             GenericMapping g = e.profile().generic();
             if (g == null) {
-                continue; // other profiles will name their own tables
+                checkDistinctApplication(e, seen);
+                continue;
             }
             String schema = g.schema() != null ? g.schema() : (e.dialect() == Dialect.POSTGRESQL ? "public" : c.database());
             String target = c.host().toLowerCase(Locale.ROOT) + ":" + c.port() + "/" + c.database() + "/" + schema + "." + g.table();
@@ -437,6 +504,19 @@ final class ConfigBinder {
             return null;
         }
         return key.defaultValue();
+    }
+
+    /**
+     * {@link #get} for a key that is required in this case only ({@link ConfigKey#requiredWhen}):
+     * a missing one is reported like a missing required key.
+     */
+    private <T> T require(ConfigKey<T> key, String name) {
+        T value = get(key, name);
+        String path = key.pathFor(name);
+        if (value == null && !isFailed(path)) {
+            reportMissing(path);
+        }
+        return value;
     }
 
     /** Whether the file gives the key (usable or not). */

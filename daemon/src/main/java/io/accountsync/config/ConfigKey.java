@@ -43,6 +43,14 @@ public record ConfigKey<T>(String path, ValueType<T> type, boolean required, T d
         return new ConfigKey<>(path, type, false, null, defaultDoc, doc);
     }
 
+    /**
+     * A key that must be given in some cases only ({@code profile.table} with {@code type: generic});
+     * the binder checks when. The reference shows "required with {@code when}".
+     */
+    public static <T> ConfigKey<T> requiredWhen(String path, ValueType<T> type, String when, String doc) {
+        return new ConfigKey<>(path, type, false, null, "required with " + when, doc);
+    }
+
     /** Whether this is a passthrough mapping whose keys are not declared. */
     public boolean isPassthrough() {
         return path.endsWith(PASSTHROUGH_SUFFIX);

@@ -3,12 +3,16 @@ package io.accountsync.config;
 import io.accountsync.connect.Secret;
 import io.accountsync.model.Dialect;
 import io.accountsync.model.Fields;
+import io.accountsync.profile.BuiltinProfiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Every configuration key, declared once: path, type, default, validation and doc. The binder
@@ -23,6 +27,11 @@ public final class ConfigKeys {
 
     private static final String ENV = "environments." + ConfigKey.NAME + ".";
 
+    /** Profile keys that only some profile types take, with those types in order; declared before the keys. */
+    private static final Map<String, List<String>> PROFILE_TYPES_OF_KEY = new HashMap<>();
+    private static final Set<String> GENERIC_ONLY = Set.of(ProfileConfig.GENERIC);
+    private static final String GENERIC_WHEN = "`type: generic`";
+
     public static final ConfigKey<Path> DATA_DIR = declare(ConfigKey.optional("data_dir", ValueType.path(),
             Path.of("accountsync-data"),
             "Working directory for the state store and SQL files; relative paths resolve against the config file's directory."));
@@ -32,8 +41,10 @@ public final class ConfigKeys {
             "Where dry runs write one SQL file per environment."));
     public static final ConfigKey<List<String>> SYNC_FIELDS = declare(ConfigKey.optional("sync_fields", ValueType.fieldList(),
             Fields.DEFAULT_SYNC,
-            "Canonical fields kept in line: built-in fields except `username`, or custom fields of a generic mapping. Others are never written. "
-                    + "`email` brings `email_verified` along (never listed alone); `password` needs one `password_scheme` for all environments mapping it."));
+            "Canonical fields kept in line: built-in fields except `username`, or custom fields of a generic mapping; "
+                    + "each must be stored by some environment's profile. Others are never written. "
+                    + "`email` brings `email_verified` along (never listed alone); `password` needs one `password_scheme` "
+                    + "(explicit, or a built-in profile's default) for all enabled environments that store it."));
 
     public static final ConfigKey<ConflictPolicy> CONFLICTS_POLICY = declare(ConfigKey.optional("conflicts.policy",
             ValueType.choice(List.of(ConflictPolicy.values()), ConflictPolicy::configName), ConflictPolicy.SKIP,
@@ -105,36 +116,49 @@ public final class ConfigKeys {
             "File holding the password (trailing newline dropped); exactly one of `password` and `password_file`."));
 
     public static final ConfigKey<String> PROFILE_TYPE = declare(ConfigKey.required(ENV + "profile.type", profileType(),
-            "How the application stores accounts."));
+            "How the application stores accounts: `generic` maps one users table (the keys marked generic); "
+                    + "`trac` (with the AccountManager plugin), `mediawiki` and `moodle` know their application's tables."));
     public static final ConfigKey<String> PROFILE_SCHEMA = declare(ConfigKey.derived(ENV + "profile.schema", ValueType.string(),
-            "`public`, or the connection's database",
-            "generic: PostgreSQL schema or MariaDB/MySQL database of the users table."));
-    public static final ConfigKey<String> PROFILE_TABLE = declare(ConfigKey.required(ENV + "profile.table", ValueType.string(),
-            "generic: the users table."));
-    public static final ConfigKey<String> PROFILE_KEY_COLUMN = declare(ConfigKey.required(ENV + "profile.key_column", ValueType.string(),
-            "generic: the column that identifies a row (may be the username column)."));
-    public static final ConfigKey<String> PROFILE_USERNAME_COLUMN = declare(ConfigKey.required(ENV + "profile.username_column",
+            "`public`, or the connection's database; mediawiki on PostgreSQL: the profile's choice",
+            "PostgreSQL schema, or MariaDB/MySQL database, of the profile's tables (generic: of the users table)."));
+    public static final ConfigKey<String> PROFILE_TABLE_PREFIX = declare(onlyFor(BuiltinProfiles.TYPES, ConfigKey.derived(
+            ENV + "profile.table_prefix", ValueType.matching(ProfileConfig.TABLE_PREFIX, "a table prefix"),
+            "per profile: `mdl_` for moodle, none for trac and mediawiki",
+            "prefix of the application's table names (MediaWiki's `$wgDBprefix`, Moodle's `$CFG->prefix`); `\"\"` for none.")));
+    public static final ConfigKey<Long> PROFILE_MNETHOSTID = declare(onlyFor(Set.of(BuiltinProfiles.MOODLE), ConfigKey.optional(
+            ENV + "profile.mnethostid", ValueType.longAtLeast(1), 1L,
+            "the `mnethostid` of this site's own accounts (`$CFG->mnet_localhost_id`, usually 1).")));
+    public static final ConfigKey<String> PROFILE_PASSWORD_SCHEME = declare(ConfigKey.derived(ENV + "profile.password_scheme",
             ValueType.string(),
-            "generic: the column holding the username."));
-    public static final ConfigKey<java.util.Map<String, String>> PROFILE_FIELDS = declare(ConfigKey.required(ENV + "profile.fields",
-            ValueType.fieldMap(),
-            "generic: canonical field → column, at least one; names that are not built-in declare custom fields. "
-                    + "`email_verified`: a boolean, integer 0/1 or timestamp column (verified when true, non-zero, non-null); `password`: see `password_scheme`."));
-    public static final ConfigKey<String> PROFILE_PASSWORD_SCHEME = declare(ConfigKey.optional(ENV + "profile.password_scheme",
-            ValueType.string(), null,
-            "generic: hash scheme of the column mapped to `password` (e.g. bcrypt, sha512crypt, pbkdf2); "
-                    + "passwords only travel between environments of the same scheme."));
-    public static final ConfigKey<String> PROFILE_LAST_ACTIVITY_COLUMN = declare(ConfigKey.optional(ENV + "profile.last_activity_column",
-            ValueType.string(), null,
-            "generic: timestamp column telling when the user was last active."));
-    public static final ConfigKey<Boolean> PROFILE_CASE_INSENSITIVE = declare(ConfigKey.optional(ENV + "profile.case_insensitive_usernames",
-            ValueType.bool(), false,
-            "generic: usernames that differ only in case are one person."));
+            "per profile: `htdigest` for trac, `mediawiki` for mediawiki, `moodle` for moodle; not set for generic",
+            "Hash scheme of the stored passwords; passwords only travel between environments of one scheme. "
+                    + "generic: of the column mapped to `password` (e.g. bcrypt, sha512crypt, pbkdf2); "
+                    + "built-in profiles: set it only when the installation hashes otherwise than the application's default."));
+    public static final ConfigKey<String> PROFILE_TABLE = declare(onlyFor(GENERIC_ONLY, ConfigKey.requiredWhen(ENV + "profile.table",
+            ValueType.string(), GENERIC_WHEN,
+            "the users table.")));
+    public static final ConfigKey<String> PROFILE_KEY_COLUMN = declare(onlyFor(GENERIC_ONLY, ConfigKey.requiredWhen(
+            ENV + "profile.key_column", ValueType.string(), GENERIC_WHEN,
+            "the column that identifies a row (may be the username column).")));
+    public static final ConfigKey<String> PROFILE_USERNAME_COLUMN = declare(onlyFor(GENERIC_ONLY, ConfigKey.requiredWhen(
+            ENV + "profile.username_column", ValueType.string(), GENERIC_WHEN,
+            "the column holding the username.")));
+    public static final ConfigKey<Map<String, String>> PROFILE_FIELDS = declare(onlyFor(GENERIC_ONLY, ConfigKey.requiredWhen(
+            ENV + "profile.fields", ValueType.fieldMap(), GENERIC_WHEN,
+            "canonical field → column, at least one; names that are not built-in declare custom fields. "
+                    + "`email_verified`: a boolean, integer 0/1 or timestamp column (verified when true, non-zero, non-null); "
+                    + "`password`: see `password_scheme`.")));
+    public static final ConfigKey<String> PROFILE_LAST_ACTIVITY_COLUMN = declare(onlyFor(GENERIC_ONLY, ConfigKey.optional(
+            ENV + "profile.last_activity_column", ValueType.string(), null,
+            "timestamp column telling when the user was last active.")));
+    public static final ConfigKey<Boolean> PROFILE_CASE_INSENSITIVE = declare(onlyFor(GENERIC_ONLY, ConfigKey.optional(
+            ENV + "profile.case_insensitive_usernames", ValueType.bool(), false,
+            "usernames that differ only in case are one person.")));
 
     /** Debezium settings that accountsync derives from {@code connection.*}; setting them twice would hide which one wins. */
     public static final Set<String> DEBEZIUM_RESERVED = Set.of(
             "database.hostname", "database.port", "database.dbname", "database.user", "database.password");
-    public static final ConfigKey<java.util.Map<String, String>> DEBEZIUM = declare(ConfigKey.derived(ENV + "debezium.*",
+    public static final ConfigKey<Map<String, String>> DEBEZIUM = declare(ConfigKey.derived(ENV + "debezium.*",
             ValueType.passthrough(DEBEZIUM_RESERVED, "connection.*"), "none",
             "Passed to this environment's Debezium engine unchanged (numbers and booleans as text); not the `database.*` connection settings."));
 
@@ -150,6 +174,28 @@ public final class ConfigKeys {
         }
         DECLARED.add(key);
         return key;
+    }
+
+    /**
+     * Registers a profile key that only the given profile types take, and heads its doc with them
+     * ("`generic` only: ..."). The binder refuses the key under any other type.
+     */
+    private static <T> ConfigKey<T> onlyFor(Set<String> types, ConfigKey<T> key) {
+        List<String> ordered = ProfileConfig.KNOWN_TYPES.stream().filter(types::contains).toList();
+        if (ordered.size() != types.size()) {
+            throw new IllegalStateException(key.path() + ": unknown profile type among " + types);
+        }
+        PROFILE_TYPES_OF_KEY.put(key.path(), ordered);
+        String label = ordered.stream().map(t -> "`" + t + "`").collect(Collectors.joining(", ")) + " only: ";
+        return new ConfigKey<>(key.path(), key.type(), key.required(), key.defaultValue(), key.defaultDoc(), label + key.doc());
+    }
+
+    /**
+     * The profile types that take a key, in {@link ProfileConfig#KNOWN_TYPES} order: every type for
+     * keys that are not profile-specific.
+     */
+    public static List<String> profileTypesOf(ConfigKey<?> key) {
+        return PROFILE_TYPES_OF_KEY.getOrDefault(key.path(), ProfileConfig.KNOWN_TYPES);
     }
 
     private static ValueType<String> profileType() {

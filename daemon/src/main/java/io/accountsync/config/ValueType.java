@@ -81,6 +81,36 @@ public interface ValueType<T> {
         });
     }
 
+    /** An integer of at least {@code min}, as a long (database ids). */
+    static ValueType<Long> longAtLeast(long min) {
+        String expected = "an integer of at least " + min;
+        return simple("integer ≥ " + min, (node, ctx) -> {
+            if (node.isIntegralNumber()) {
+                BigInteger v = node.bigIntegerValue();
+                if (v.compareTo(BigInteger.valueOf(min)) >= 0 && v.compareTo(BigInteger.valueOf(Long.MAX_VALUE)) <= 0) {
+                    return v.longValue();
+                }
+            }
+            ctx.problem("must be " + expected + ", got " + shown(node));
+            return null;
+        });
+    }
+
+    /**
+     * A string matching {@code pattern} in full; unlike {@link #string()} it may be empty when the
+     * pattern allows it ({@code table_prefix: ""} says "no prefix").
+     */
+    static ValueType<String> matching(Pattern pattern, String what) {
+        return simple("string `" + pattern.pattern() + "`", (node, ctx) -> {
+            if (node.isTextual() && pattern.matcher(node.textValue()).matches()) {
+                return node.textValue();
+            }
+            ctx.problem("must be " + what + " matching " + pattern.pattern()
+                    + (node.isNumber() || node.isBoolean() ? " (quote it)" : "") + ", got " + shown(node));
+            return null;
+        });
+    }
+
     /** A positive duration written as a whole number and a unit: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}. */
     static ValueType<Duration> duration() {
         return new ValueType<>() {

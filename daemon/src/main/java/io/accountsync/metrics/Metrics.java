@@ -46,6 +46,16 @@ public final class Metrics {
         return registry.scrape();
     }
 
+    /**
+     * Creates an environment's counters at zero, so that alert rules with increase() see the first
+     * event of each (a counter that appears at 1 has no increase).
+     */
+    public void registerEnvironment(String env) {
+        for (String name : new String[] {ECHOES, APPLY_ERRORS, QUARANTINED, CONFLICTS, ENGINE_FAILURES}) {
+            Counter.builder(name).tag("env", env).register(registry);
+        }
+    }
+
     public void recordEvents(String env, String op, int count) {
         Counter.builder(EVENTS).description("Account changes captured").tag("env", env).tag("op", op)
                 .register(registry).increment(count);

@@ -103,6 +103,7 @@ public final class SyncDaemon implements AutoCloseable {
                 c.commit();
             }
             envs.putAll(Wiring.environments(config));
+            envs.keySet().forEach(metrics::registerEnvironment);
             boolean bootstrapped = Bootstrap.isDone(store);
             for (EnvironmentRuntime env : envs.values()) {
                 if (env.config().writes()) {

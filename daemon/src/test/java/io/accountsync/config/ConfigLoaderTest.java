@@ -371,8 +371,10 @@ class ConfigLoaderTest {
 
     @Test
     void shouldRejectUnknownProfileTypes() throws Exception {
-        assertThat(problemLines(minimal("").replace("type: generic", "type: trac"))).containsExactly(
-                "environments.wiki1.profile.type: unknown profile type 'trac' (known: generic)");
+        assertThat(problemLines(minimal("").replace("type: generic", "type: redmine"))).containsExactly(
+                "environments.wiki1.profile.type: unknown profile type 'redmine' (known: generic, trac, mediawiki, moodle)");
+        assertThat(problemLines(minimal("").replace("type: generic", "type: 3"))).containsExactly(
+                "environments.wiki1.profile.type: must be a profile type (known: generic, trac, mediawiki, moodle), got 3");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.accountsync.connect.ConnectionSettings;
 import io.accountsync.connect.Secret;
 import io.accountsync.model.Dialect;
+import io.accountsync.profile.AppSettings;
 import io.accountsync.profile.GenericMapping;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,8 +56,8 @@ class ConfigRecordsTest {
         assertThatThrownBy(() -> new ApplyConfig(1, Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new StateStoreConfig("jdbc:oracle:x", null, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ProfileConfig("trac", null))
-                .hasMessage("unknown profile type 'trac' (known: generic)");
+        assertThatThrownBy(() -> new ProfileConfig("redmine", null, null))
+                .hasMessage("unknown profile type 'redmine' (known: generic, trac, mediawiki, moodle)");
         assertThatThrownBy(() -> env("Bad Name")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new AccountsyncConfig(Path.of("/c.yml"), Path.of("/d"), true, Path.of("/d/sql"),
                 List.of("email"), ConflictsConfig.DEFAULT, new StateStoreConfig(null, null, null), new MetricsConfig(true, "127.0.0.1", 0),
@@ -66,6 +67,45 @@ class ConfigRecordsTest {
                 List.of("email"), ConflictsConfig.DEFAULT, new StateStoreConfig(null, null, null), new MetricsConfig(true, "127.0.0.1", 0),
                 new ApplyConfig(1, Duration.ofSeconds(1), Duration.ofSeconds(1)), Map.of("a", env("b"))))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldPairEachProfileTypeWithItsOwnSettings() {
+        GenericMapping mapping = new GenericMapping(null, "users", "id", "name", Map.of("email", "mail"), null, false, null);
+        assertThatThrownBy(() -> new ProfileConfig("trac", null, null)).hasMessage("a trac profile needs its application settings");
+        assertThatThrownBy(() -> new ProfileConfig("moodle", mapping, AppSettings.DEFAULTS))
+                .hasMessage("a moodle profile has no generic mapping");
+        assertThatThrownBy(() -> new ProfileConfig("generic", null, null)).hasMessage("a generic profile needs its mapping");
+        assertThatThrownBy(() -> new ProfileConfig("generic", mapping, AppSettings.DEFAULTS))
+                .hasMessage("a generic profile has no application settings");
+        assertThatThrownBy(() -> ProfileConfig.builtin("moodle", new AppSettings(null, "mdl-", 1, null)))
+                .hasMessage("table prefix 'mdl-' must match [A-Za-z0-9_]{0,32}");
+        assertThatThrownBy(() -> ProfileConfig.builtin("moodle", new AppSettings(null, "mdl_", 0, null)))
+                .hasMessage("mnethostid must be at least 1, got 0");
+    }
+
+    @Test
+    void shouldTellWhatABuiltinProfileStoresAndHowItHashes() {
+        ProfileConfig moodle = ProfileConfig.builtin("moodle", AppSettings.DEFAULTS);
+        assertThat(moodle.isBuiltin()).isTrue();
+        assertThat(moodle.generic()).isNull();
+        assertThat(moodle.mappedFields()).containsExactly(
+                "display_name", "given_name", "family_name", "email", "email_verified", "password", "status");
+        assertThat(moodle.passwordScheme()).isEqualTo("moodle");
+        assertThat(moodle.tablePrefix()).isEqualTo("mdl_");
+
+        ProfileConfig trac = ProfileConfig.builtin("trac", new AppSettings(null, "", 1, "htpasswd"));
+        assertThat(trac.mappedFields()).containsExactly("display_name", "email", "email_verified", "password");
+        assertThat(trac.passwordScheme()).isEqualTo("htpasswd");
+        assertThat(trac.tablePrefix()).isEmpty();
+
+        ProfileConfig generic = ProfileConfig.generic(
+                new GenericMapping(null, "users", "id", "name", Map.of("email", "mail"), null, false, "bcrypt"));
+        assertThat(generic.isBuiltin()).isFalse();
+        assertThat(generic.app()).isNull();
+        assertThat(generic.mappedFields()).containsExactly("email");
+        assertThat(generic.passwordScheme()).isEqualTo("bcrypt");
+        assertThat(generic.tablePrefix()).isNull();
     }
 
     private static AccountsyncConfig config(List<String> syncFields, ConflictsConfig conflicts) {
