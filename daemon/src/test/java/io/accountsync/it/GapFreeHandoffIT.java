@@ -205,6 +205,129 @@ class GapFreeHandoffIT {
         assertThat(daemon.stop()).as("exit status after SIGTERM").isIn(0, 143);
     }
 
+    /**
+     * Transactions are not instants: an application's transaction may start (or wait on a lock)
+     * before an environment's bootstrap read is taken and commit after it. Its change is then not in
+     * the read, so it must come through the stream. On MariaDB the binlog dates a row event by the
+     * start of its statement, not by the commit; here the statement starts before the read of
+     * {@code c} is taken and commits after it. On PostgreSQL (the control, in {@code b}) the
+     * stream carries the commit time.
+     */
+    @Test
+    void shouldKeepAChangeWhoseTransactionWasOpenWhenTheReadWasTaken() throws Exception {
+        AccountDataSet data = AccountDataSet.generate(new AccountDataSet.Shape(5_000, 0, 0, 0.0, 0.0, 0.0, 0.0), 31L);
+        envs = new BulkEnvironments(tmp, "gaptx");
+        envs.load(data);
+        String userC = data.rows("c").get(100).username();
+        String userB = data.rows("b").get(200).username();
+        String valueC = "Long transaction in c \uD83D\uDD52";
+        String valueB = "Long transaction in b \uD83D\uDD52";
+        int metricsPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            metricsPort = s.getLocalPort();
+        }
+        Path config = envs.writeConfig("gaptx", false, null, metricsPort);
+        Path log = LOGS.resolve("gaptx-" + System.nanoTime() + ".log");
+        Map<Phase, Long> seen = new ConcurrentHashMap<>();
+        Map<String, String> timeline = Collections.synchronizedMap(new LinkedHashMap<>());
+        try (Connection c = envs.open("c"); Connection b = envs.open("b")) {
+            c.setAutoCommit(false);
+            b.setAutoCommit(false);
+            long start = System.nanoTime();
+            daemon = DaemonProcess.start(config, metricsPort, envs.processEnv(), log);
+            watcher = new Thread(() -> watch(log, seen), "log-watcher");
+            watcher.setDaemon(true);
+            watcher.start();
+            // c: the statement runs now, while the daemon starts; the transaction commits once c has been read.
+            timeline.put("c statement", serverTime(c));
+            assertThat(BulkEnvironments.update(c, Dialect.MARIADB, userC, "full_name", valueC)).isEqualTo(1);
+            // b (PostgreSQL: a transaction with a write holds back the creation of the replication slot,
+            // so it starts once capture runs): the statement runs before b's read, the commit after it.
+            awaitPhase(seen, Phase.READING, log);
+            timeline.put("b statement", serverTime(b));
+            assertThat(BulkEnvironments.update(b, Dialect.POSTGRESQL, userB, "full_name", valueB)).isEqualTo(1);
+            awaitLine(log, Pattern.compile("read \\d+ accounts of b "));
+            b.commit();
+            timeline.put("b commit", serverTime(b));
+            b.commit();
+            awaitPhase(seen, Phase.MERGING, log);   // "read ... accounts of c": c's read is over
+            c.commit();
+            timeline.put("c commit", serverTime(c));
+            c.commit();
+            LOG.info("long transactions: {}; daemon log: {}", timeline, log.toAbsolutePath());
+            System.out.println("long transactions (database clocks): " + timeline + "\n" + bootstrapLines(daemon.output()));
+            long deadline = start + Duration.ofMinutes(3).toNanos();
+            String problem = "not checked yet";
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(1000);
+                assertThat(daemon.isAlive()).as("daemon alive; log %s", log.toAbsolutePath()).isTrue();
+                if (!seen.containsKey(Phase.RUNNING)) {
+                    continue;
+                }
+                Map<String, Map<String, AccountDataSet.Fields>> now = new LinkedHashMap<>();
+                for (String env : BulkEnvironments.ENVS) {
+                    now.put(env, envs.fields(env));
+                }
+                List<String> missing = new ArrayList<>();
+                for (String env : BulkEnvironments.ENVS) {
+                    if (!valueC.equals(now.get(env).get(userC).fullName())) {
+                        missing.add("c's change (" + userC + ") is not in " + env + ": " + now.get(env).get(userC));
+                    }
+                    if (!valueB.equals(now.get(env).get(userB).fullName())) {
+                        missing.add("b's change (" + userB + ") is not in " + env + ": " + now.get(env).get(userB));
+                    }
+                }
+                String identical = identicalProblems(now);
+                problem = !missing.isEmpty() ? String.join("; ", missing) : identical;
+                if (problem == null) {
+                    break;
+                }
+            }
+            assertThat(problem).as("changes of transactions open across the bootstrap read (database clocks: %s; "
+                    + "daemon log %s)", timeline, log.toAbsolutePath()).isNull();
+        }
+    }
+
+    private static String serverTime(Connection c) throws java.sql.SQLException {
+        try (java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select cast(current_timestamp(6) as char)")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private void awaitPhase(Map<Phase, Long> seen, Phase phase, Path log) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!seen.containsKey(phase)) {
+            if (System.nanoTime() > deadline || !daemon.isAlive()) {
+                throw new AssertionError("the daemon's log never showed " + phase + "; log " + log.toAbsolutePath()
+                        + ":\n" + tail(daemon.output(), 4000));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private void awaitLine(Path log, Pattern line) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!line.matcher(Files.exists(log) ? Files.readString(log) : "").find()) {
+            if (System.nanoTime() > deadline || !daemon.isAlive()) {
+                throw new AssertionError("the daemon's log never showed " + line + "; log " + log.toAbsolutePath()
+                        + ":\n" + tail(daemon.output(), 4000));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static String bootstrapLines(String output) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : output.split("\n")) {
+            if (line.contains("no bootstrap yet") || line.matches(".*read \\d+ accounts of .*") || line.contains("RUNNING")) {
+                sb.append("  ").append(line).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
     // ------------------------------------------------------------------------------ the updates
 
     /**

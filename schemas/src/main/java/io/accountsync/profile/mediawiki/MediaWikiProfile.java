@@ -258,14 +258,13 @@ public final class MediaWikiProfile implements Profile {
     @Override
     public List<Query> write(DSLContext dsl, Patch patch, ColumnLimits columns) {
         return switch (patch.kind()) {
-            // MediaWiki has no user deletion (accounts are blocked, renamed or merged, never removed).
+            // MediaWiki core cannot delete a user (accounts are blocked or renamed; only the UserMerge
+            // extension removes one, after moving its edits): nothing to carry out.
             case DELETE -> List.of();
             case UPDATE -> {
                 Changes changes = changes(patch);
-                yield changes.any() ? List.of(update(dsl, changes,
-                        field(DSL.name(USER_ID), SQLDataType.BIGINT).eq(val(userId(patch), SQLDataType.BIGINT))
-                                .and(expected(patch)))) 
-                        : List.of();
+                Condition row = field(DSL.name(USER_ID), SQLDataType.BIGINT).eq(val(userId(patch), SQLDataType.BIGINT));
+                yield changes.any() ? List.of(update(dsl, changes, row.and(expected(patch)))) : List.of();
             }
             case CREATE -> create(dsl, patch, columns);
         };

@@ -65,8 +65,11 @@ import org.jooq.impl.SQLDataType;
  * {@code id}; usernames are lower case (Moodle refuses others); last activity is
  * {@code timemodified} (Unix seconds).
  *
- * <p><b>Fields.</b> display_name, given_name and family_name from {@code firstname} /
- * {@code lastname} (see {@link MoodleNames} for how a display name is split when written);
+ * <p><b>Fields.</b> display_name ({@code firstname + " " + lastname}, trimmed), given_name and
+ * family_name from {@code firstname} / {@code lastname}. Written, a display name is split at its
+ * first whitespace: the first word is the first name, the rest the last name ("Ana María García" →
+ * "Ana" / "María García"), a single word has the last name "" (so that it reads back unchanged);
+ * given and family names, when the patch carries them, win (the full rule: {@link MoodleNames});
  * email; email_verified ⇄ {@code confirmed}; status ⇄ {@code suspended} ("active" 0, "suspended"
  * 1; an account leaving is "deleted"); password ⇄ {@code password}, the hash as stored (an empty
  * value or {@code 'not cached'}, which external authentication plugins store, is no password).
@@ -556,9 +559,10 @@ public final class MoodleProfile implements Profile {
                     .andExists(selectOne().from(o).where(oId.eq(val(id, SQLDataType.BIGINT))).and(live)));
         }
 
-        // PHP's empty() also calls "0" empty.
+        // PHP's empty() also calls "0" empty. Numbers are concatenated as numbers (coerce, not cast): on
+        // MariaDB a CAST(.. AS CHAR) takes the connection's collation and clashes with the column's.
         Field<String> source = when(oEmail.in(inline(""), inline("0")),
-                concat(oUsername, inline("."), oId.cast(SQLDataType.VARCHAR), inline("@unknownemail.invalid")))
+                concat(oUsername, inline("."), oId.coerce(SQLDataType.VARCHAR), inline("@unknownemail.invalid")))
                 .else_(oEmail);
         // clean_param(PARAM_USERNAME) without extendedusernamechars: lower case, only [-.@_a-z0-9].
         Field<String> head = substring(regexpReplaceAll(lower(source), inline("[^-.@_a-z0-9]"), inline("")),
@@ -571,7 +575,7 @@ public final class MoodleProfile implements Profile {
                 .where(substring(pUsername, inline(1), charLength(head).plus(inline(1))).eq(concat(head, inline("."))))
                 .asField();
         Field<Long> suffix = greatest(inline(now), coalesce(lastTaken.plus(inline(1L)), inline(now)));
-        Field<String> newUsername = select(concat(head, inline("."), suffix.cast(SQLDataType.VARCHAR)))
+        Field<String> newUsername = select(concat(head, inline("."), suffix.coerce(SQLDataType.VARCHAR)))
                 .from(o).where(oId.eq(val(id, SQLDataType.BIGINT))).asField();
         Field<String> newEmail = select(md5(oUsername)).from(o).where(oId.eq(val(id, SQLDataType.BIGINT))).asField();
 

@@ -11,6 +11,9 @@ import io.accountsync.model.RowChange;
 import io.accountsync.profile.AppSettings;
 import io.accountsync.profile.BadRowException;
 import io.accountsync.profile.ColumnLimits;
+import io.accountsync.testsupport.apps.MoodleFixture;
+import io.accountsync.testsupport.apps.PeopleGenerator;
+import io.accountsync.testsupport.apps.Person;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -119,6 +122,20 @@ class MoodleProfileTest {
         assertThat(pg.rejects(Fields.DISPLAY_NAME, "Tom " + "S".repeat(100), ColumnLimits.NONE)).isEmpty();
         assertThat(pg.rejects(Fields.STATUS, "locked", ColumnLimits.NONE)).isPresent();
         assertThat(pg.rejects(Fields.STATUS, "suspended", ColumnLimits.NONE)).isEmpty();
+    }
+
+    @Test
+    void shouldAcceptEveryFixtureUserAndRefuseTheGeneratedAddressesMoodleCannotHold() {
+        List<MoodleFixture.User> users = MoodleFixture.users(7, 200);
+        assertThat(users).allSatisfy(u -> {
+            assertThat(u.username()).isEqualTo(u.username().toLowerCase(java.util.Locale.ROOT));
+            assertThat(pg.rejects(Fields.EMAIL, u.email(), ColumnLimits.NONE)).as(u.email()).isEmpty();
+            assertThat(pg.rejects(Fields.DISPLAY_NAME, MoodleNames.join(u.firstname(), u.lastname()), ColumnLimits.NONE)).isEmpty();
+        });
+        assertThat(users).anyMatch(u -> u.email().length() == 100);
+        List<Person> people = new PeopleGenerator(7).people(200);
+        assertThat(people).filteredOn(p -> p.email().length() > 100).isNotEmpty()
+                .allSatisfy(p -> assertThat(pg.rejects(Fields.EMAIL, p.email(), ColumnLimits.NONE)).isPresent());
     }
 
     // ------------------------------------------------------------------ reading
