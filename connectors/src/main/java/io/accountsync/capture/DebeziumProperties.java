@@ -38,7 +38,7 @@ final class DebeziumProperties {
         // Engine: the name keys the offsets in the offsets file.
         p.put("name", "accountsync-" + id);
         p.put("connector.class", connectorClass(s));
-        p.put("topic.prefix", "accountsync_" + id);
+        p.put("topic.prefix", topicPrefix(s.env()));
         p.put("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
         p.put("offset.storage.file.filename", s.workDir().resolve(OFFSETS_FILE).toAbsolutePath().toString());
         p.put("offset.flush.interval.ms", "1000");
@@ -92,6 +92,11 @@ final class DebeziumProperties {
     }
 
     /** The Debezium connector for the dialect. Never the MySQL connector on MariaDB: it loses events there. */
+    /** The connector's logical name, which also names its metrics. */
+    static String topicPrefix(String env) {
+        return "accountsync_" + CaptureSettings.identifier(env);
+    }
+
     static String connectorClass(CaptureSettings s) {
         return switch (s.dialect()) {
             case POSTGRESQL -> "io.debezium.connector.postgresql.PostgresConnector";

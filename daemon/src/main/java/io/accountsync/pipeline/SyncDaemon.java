@@ -198,12 +198,14 @@ public final class SyncDaemon implements AutoCloseable {
     private void awaitCaptureRunning() throws InterruptedException {
         Instant deadline = clock.instant().plus(CAPTURE_START_TIMEOUT);
         for (Map.Entry<String, CaptureSupervisor> c : captures.entrySet()) {
-            while (c.getValue().state() != EngineState.RUNNING) {
+            // RUNNING means the task started; the stream's position is fixed once it is connected.
+            while (c.getValue().state() != EngineState.RUNNING
+                    || !io.accountsync.capture.StreamingStatus.connected(c.getKey()).orElse(false)) {
                 if (clock.instant().isAfter(deadline)) {
                     throw new IllegalStateException("capture of " + c.getKey() + " did not start within "
                             + CAPTURE_START_TIMEOUT.toMinutes() + " min; see the log above for its error");
                 }
-                Thread.sleep(50);
+                Thread.sleep(20);
             }
         }
     }

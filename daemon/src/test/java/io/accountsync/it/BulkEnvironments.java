@@ -47,6 +47,7 @@ public final class BulkEnvironments implements AutoCloseable {
     private final Map<String, String> databases = new LinkedHashMap<>();
     private final Map<String, Connection> connections = new LinkedHashMap<>();
     private final String suffix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+    private final long serverId = 3_000_000_000L + ThreadLocalRandom.current().nextLong(1_000_000_000L);
     private final Path dir;
     private final String tag;
 
@@ -162,6 +163,10 @@ public final class BulkEnvironments implements AutoCloseable {
             if (db.dialect() == Dialect.POSTGRESQL) {
                 y.append("    debezium:\n      slot.name: s_").append(tag).append('_').append(env).append('_').append(suffix).append('\n');
                 y.append("      publication.name: p_").append(tag).append('_').append(env).append('_').append(suffix).append('\n');
+            } else {
+                // The default binlog client id derives from the environment's name alone: two daemons
+                // (other tests) with an environment "c" on this server would throw each other off.
+                y.append("    debezium:\n      database.server.id: \"").append(serverId).append("\"\n");
             }
         }
         Path file = dir.resolve(name + ".yaml");

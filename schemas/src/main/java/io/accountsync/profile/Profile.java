@@ -29,14 +29,18 @@ public interface Profile {
 
     /**
      * The key that correlates local accounts across environments: the application's own form,
-     * then Unicode NFC and lower case, so that "Tom" in MediaWiki and "tom" in Moodle are one
-     * person. Two local accounts of one environment with one key (Trac's "Tom" and "tom") are a
-     * conflict for an operator, never a guess.
+     * then Unicode NFC, lower case, and underscores as spaces (MediaWiki's view of a name), runs of
+     * white space as one — so that "Tom_Sawyer" in Trac, "Tom sawyer" in MediaWiki and "tom sawyer"
+     * in Moodle are one person. Two local accounts of one environment with one key (Trac's "Tom"
+     * and "tom") are a conflict for an operator, never a guess.
      */
     default String correlationKey(String raw) {
         String n = normalizeUsername(raw);
-        return n == null ? null
-                : java.text.Normalizer.normalize(n, java.text.Normalizer.Form.NFC).toLowerCase(java.util.Locale.ROOT);
+        if (n == null) {
+            return null;
+        }
+        return java.text.Normalizer.normalize(n, java.text.Normalizer.Form.NFC).toLowerCase(java.util.Locale.ROOT)
+                .replace('_', ' ').replaceAll("\\s+", " ").strip();
     }
 
     /**
