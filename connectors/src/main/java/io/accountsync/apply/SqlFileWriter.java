@@ -54,7 +54,9 @@ public final class SqlFileWriter implements PatchWriter {
             if (!Files.exists(file)) {
                 Files.writeString(file, "-- accountsync dry-run for environment " + env + " (" + dialect.configName()
                         + ", profile " + profile.name() + ")\n-- replay with "
-                        + (dialect == Dialect.POSTGRESQL ? "psql -v ON_ERROR_STOP=1 -f" : "mariadb <") + " this file\n",
+                        + (dialect == Dialect.POSTGRESQL ? "psql -v ON_ERROR_STOP=1 -f" : "mariadb <") + " this file\n"
+                        // The client's own default character set must not decide how the text is read.
+                        + (dialect == Dialect.POSTGRESQL ? "SET client_encoding = 'UTF8';\n" : "SET NAMES utf8mb4;\n"),
                         StandardCharsets.UTF_8);
             }
         } catch (IOException e) {

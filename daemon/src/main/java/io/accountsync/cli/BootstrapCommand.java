@@ -114,9 +114,9 @@ final class BootstrapCommand implements Callable<Integer> {
         }
         if (summary.openConflicts > 0) {
             out.println(summary.openConflicts + " conflict(s) left for an operator: `accountsync conflicts list -c " + config + "`");
-            return 1;
         }
-        return 0;
+        out.flush();
+        return summary.openConflicts > 0 ? 1 : 0;
     }
 
     static void deleteTree(Path dir) throws IOException {

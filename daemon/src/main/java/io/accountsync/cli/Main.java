@@ -1,5 +1,6 @@
 package io.accountsync.cli;
 
+import io.accountsync.status.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,8 +15,27 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Applied while the command line is parsed, so before any subcommand runs; accepted before or after the
+     * subcommand's name.
+     */
+    @CommandLine.Option(names = "--log-format", paramLabel = "text|json", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log lines as human-readable text (default) or JSON lines: one object per line with "
+                    + "timestamp, level, thread, logger, env, message (also: ACCOUNTSYNC_LOG_FORMAT=json).")
+    void logFormat(String value) {
+        LogFormat format = LogFormat.parse(value);
+        if (format == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--log-format': '" + value + "' (expected text or json)");
+        }
+        format.apply();
+    }
+
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code = execute(args);
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
     }
 
     static {

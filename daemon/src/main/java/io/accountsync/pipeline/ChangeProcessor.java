@@ -107,7 +107,7 @@ public final class ChangeProcessor implements AutoCloseable {
         for (RowChange captured : rows) {
             RowChange row = captured;
             if (captured.op() != RowChange.Op.READ) {
-                if (FullReader.alreadyRead(mark, captured.commitTime())) {
+                if (FullReader.alreadyRead(mark, captured)) {
                     alreadyRead++;
                     continue;
                 }

@@ -46,12 +46,23 @@ public final class StateStore {
         this.password = password == null ? Secret.of("") : password;
     }
 
-    /** H2: commit to the file at every commit, so a kill -9 loses nothing that was committed. */
+    /**
+     * H2: commit to the file at every commit, so a kill -9 loses nothing that was committed; and
+     * let the daemon close the store after its shutdown, not H2's own exit hook before it.
+     */
     private static String withH2Defaults(String url) {
-        if (url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")) {
-            return url + ";WRITE_DELAY=0";
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
         }
-        return url;
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        String out = url;
+        if (!upper.contains("WRITE_DELAY")) {
+            out += ";WRITE_DELAY=0";
+        }
+        if (!upper.contains("DB_CLOSE_ON_EXIT")) {
+            out += ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return out;
     }
 
     public String url() {

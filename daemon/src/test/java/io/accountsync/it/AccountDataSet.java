@@ -169,16 +169,6 @@ public final class AccountDataSet {
         return missing.get(env);
     }
 
-    /** The local account of {@code username} in {@code env}, or null. */
-    public Local local(String env, String username) {
-        for (Local l : byEnv.get(env)) {
-            if (l.username().equals(username)) {
-                return l;
-            }
-        }
-        return null;
-    }
-
     /** Local accounts by environment and username. */
     public Map<String, Map<String, Local>> index() {
         Map<String, Map<String, Local>> out = new LinkedHashMap<>();
