@@ -26,6 +26,9 @@ final class CaptureSupervisor implements Runnable {
     private final Duration retryMax;
     private volatile boolean running = true;
     private volatile CaptureEngine engine;
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
+    private long upCheckedAt;
     private Thread thread;
 
     CaptureSupervisor(String env, CaptureSettings settings, io.accountsync.capture.ChangeSink sink, Metrics metrics,
@@ -48,6 +51,34 @@ final class CaptureSupervisor implements Runnable {
         return e == null ? EngineState.CREATED : e.state();
     }
 
+    /**
+     * Whether capture is up: the engine runs and its stream is connected to the database's log. Debezium retries
+     * a lost connection inside a running engine (the engine stays RUNNING meanwhile), so the state alone would
+     * say "up" while the database is down.
+     */
+    boolean up() {
+        return state() == EngineState.RUNNING && io.accountsync.capture.StreamingStatus.connected(env).orElse(false);
+    }
+
+    /** The last failure of this environment's capture engine, sanitized (no secrets); null when none failed. */
+    String lastError() {
+        return lastError;
+    }
+
+    /** When {@link #lastError} happened. */
+    Instant lastErrorAt() {
+        return lastErrorAt;
+    }
+
+    /** Keeps the env_up metric in line with {@link #up}, checked at most once a second. */
+    private void refreshUp() {
+        long now = System.nanoTime();
+        if (now - upCheckedAt >= 1_000_000_000L) {
+            upCheckedAt = now;
+            metrics.recordUp(env, up());
+        }
+    }
+
     @Override
     public void run() {
         MDC.put("env", env);
@@ -55,15 +86,20 @@ final class CaptureSupervisor implements Runnable {
         while (running) {
             Instant started = Instant.now();
             CaptureEngine e = new CaptureEngine(settings, sink, (name, from, to, reason) -> {
-                metrics.recordUp(env, to == EngineState.RUNNING);
+                metrics.recordUp(env, to == EngineState.RUNNING && up());
                 metrics.recordEngineState(env, to.name(), java.util.Arrays.stream(EngineState.values()).map(Enum::name).toList());
                 if (to == EngineState.FAILED) {
+                    lastError = reason;   // CaptureEngine sanitized it (ErrorMessages.safe)
+                    lastErrorAt = Instant.now();
                     LOG.warn("capture of {} failed: {}", env, reason);
                 }
             });
             engine = e;
             e.start();
-            waitWhile(() -> running && e.state() != EngineState.FAILED && e.state() != EngineState.STOPPED);
+            waitWhile(() -> {
+                refreshUp();
+                return running && e.state() != EngineState.FAILED && e.state() != EngineState.STOPPED;
+            });
             if (!running) {
                 break;
             }
@@ -96,6 +132,11 @@ final class CaptureSupervisor implements Runnable {
         }
     }
 
+    /** No more restarts from now on (the daemon is stopping; failures now are expected). */
+    void stopping() {
+        running = false;
+    }
+
     /** Stops the engine gracefully (offsets flushed) and waits for it. */
     void stop() throws InterruptedException {
         running = false;
@@ -103,8 +144,18 @@ final class CaptureSupervisor implements Runnable {
             thread.join(30_000);
         }
         CaptureEngine e = engine;
-        if (e != null) {
-            e.close();
+        String callerEnv = MDC.get("env");
+        MDC.put("env", env);   // the engine and Debezium log the shutdown on this (the caller's) thread
+        try {
+            if (e != null) {
+                e.close();
+            }
+        } finally {
+            if (callerEnv == null) {
+                MDC.remove("env");
+            } else {
+                MDC.put("env", callerEnv);
+            }
         }
         metrics.recordUp(env, false);
     }

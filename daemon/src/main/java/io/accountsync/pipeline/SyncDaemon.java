@@ -11,6 +11,12 @@ import io.accountsync.metrics.MetricsServer;
 import io.accountsync.model.AccountChange;
 import io.accountsync.state.StateDao;
 import io.accountsync.state.StateStore;
+import io.accountsync.status.DaemonStatus;
+import io.accountsync.status.EnvLiveState;
+import io.accountsync.status.LogEnvironments;
+import io.accountsync.status.StatusCollector;
+import io.accountsync.status.StatusJson;
+import io.accountsync.status.StoreFacts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -58,6 +64,8 @@ public final class SyncDaemon implements AutoCloseable {
     private EchoRegistry echoes;
     private ChangeProcessor processor;
     private MetricsServer metricsServer;
+    private final StatusCollector statusCollector;
+    private volatile Instant startedAt;
 
     public SyncDaemon(AccountsyncConfig config, Clock clock) {
         this(config, clock, config.dryRun(), BootstrapProgress.NONE);
@@ -68,6 +76,7 @@ public final class SyncDaemon implements AutoCloseable {
         this.clock = clock;
         this.dryRun = dryRun;
         this.progress = progress;
+        this.statusCollector = new StatusCollector(metrics, clock);
     }
 
     public DaemonState state() {
@@ -92,6 +101,7 @@ public final class SyncDaemon implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        startedAt = clock.instant();
         transition(DaemonState.STARTING, dryRun ? "dry-run: nothing is written, statements go to " + config.sqlDir() : null);
         try {
             store = Wiring.store(config, dryRun).openForUse();
@@ -104,6 +114,8 @@ public final class SyncDaemon implements AutoCloseable {
             }
             envs.putAll(Wiring.environments(config));
             envs.keySet().forEach(metrics::registerEnvironment);
+            envs.values().forEach(e -> LogEnvironments.register(e.name(), e.config().connection().host(),
+                    e.config().connection().port()));
             boolean bootstrapped = Bootstrap.isDone(store);
             for (EnvironmentRuntime env : envs.values()) {
                 if (env.config().writes()) {
@@ -111,6 +123,7 @@ public final class SyncDaemon implements AutoCloseable {
                     workers.put(env.name(), new ApplyWorker(env, writer, store, echoes, metrics, clock,
                             config.apply().batchSize(), config.apply().retryInitial(), config.apply().retryMax()));
                     metrics.registerQueueDepth(env.name(), () -> queueDepth(env.name()));
+                    metrics.registerOldestPending(env.name(), () -> oldestPendingSeconds(env.name()));
                 }
             }
             processor = new ChangeProcessor(store, envs, echoes, metrics, clock, Wiring.policy(config), name -> {
@@ -129,7 +142,7 @@ public final class SyncDaemon implements AutoCloseable {
                 Path dir = Wiring.captureDir(config, dryRun, e.name());
                 fresh.put(e.name(), !Files.exists(dir.resolve("offsets.dat")));
                 CaptureSettings settings = new CaptureSettings(e.name(), e.connection(), env.profile().capturedTables(),
-                        dir, serverId(e.name()), null, null, "no_data", e.debezium());
+                        dir, serverId(dir.toAbsolutePath() + "/" + e.name()), null, null, "no_data", e.debezium());
                 CaptureSupervisor s = new CaptureSupervisor(e.name(), settings, rows -> {
                     MDC.put("env", e.name());
                     processor.process(e.name(), rows);
@@ -138,8 +151,9 @@ public final class SyncDaemon implements AutoCloseable {
                 s.start();
             }
             if (config.metrics().enabled()) {
+                statusCollector.start();
                 metricsServer = new MetricsServer(config.metrics().host(), config.metrics().port(), metrics,
-                        () -> state == DaemonState.RUNNING);
+                        this::ready, () -> StatusJson.write(statusSnapshot()));
                 LOG.info("metrics on http://{}:{}/metrics", config.metrics().host(), metricsServer.port());
             }
             awaitCaptureRunning();
@@ -171,6 +185,15 @@ public final class SyncDaemon implements AutoCloseable {
 
     /** Reads an environment whose capture starts without offsets, and merges it as snapshot changes. */
     private FullReader.ReadMark catchUp(EnvironmentRuntime env) throws Exception {
+        MDC.put("env", env.name());
+        try {
+            return catchUpRead(env);
+        } finally {
+            MDC.remove("env");
+        }
+    }
+
+    private FullReader.ReadMark catchUpRead(EnvironmentRuntime env) throws Exception {
         LOG.info("capture of {} starts without offsets: reading it in full to catch up", env.name());
         List<AccountChange> batch = new ArrayList<>();
         List<String> bad = new ArrayList<>();
@@ -220,7 +243,40 @@ public final class SyncDaemon implements AutoCloseable {
         }
     }
 
-    /** A stable replica id per environment, so a restart resumes as the same binlog client. */
+    private double oldestPendingSeconds(String env) {
+        try (Connection c = store.connect()) {
+            Instant oldest = StoreFacts.oldestPending(c, env).orElse(null);
+            c.commit();
+            return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis()) / 1000.0;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** Readiness: the daemon runs and every read environment's capture is up (connected to its log). */
+    public boolean ready() {
+        return state == DaemonState.RUNNING && captures.values().stream().allMatch(CaptureSupervisor::up);
+    }
+
+    /** The daemon and each environment now, as {@code /status} and {@code accountsync status} show them. */
+    public DaemonStatus statusSnapshot() {
+        List<EnvLiveState> live = new ArrayList<>();
+        for (EnvironmentRuntime env : envs.values()) {
+            CaptureSupervisor s = captures.get(env.name());
+            ApplyWorker w = workers.get(env.name());
+            live.add(new EnvLiveState(env.name(), env.config().dialect().configName(),
+                    env.config().role().name().toLowerCase(java.util.Locale.ROOT),
+                    s == null ? null : s.state().name(), s != null && s.up(),
+                    s == null ? null : s.lastError(), s == null ? null : s.lastErrorAt(),
+                    w == null ? null : w.healthy()));
+        }
+        return statusCollector.collect(state.name(), startedAt, dryRun, ready(), live, store);
+    }
+
+    /**
+     * A stable replica id per environment and data directory: a restart resumes as the same binlog
+     * client, and two daemons (other data directories) on one server never take each other's id.
+     */
     static long serverId(String env) {
         CRC32 crc = new CRC32();
         crc.update(env.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -239,6 +295,7 @@ public final class SyncDaemon implements AutoCloseable {
         if (state != DaemonState.FAILED) {
             transition(DaemonState.STOPPING, null);
         }
+        captures.values().forEach(CaptureSupervisor::stopping);
         if (processor != null) {
             processor.stopping();
         }
@@ -263,6 +320,7 @@ public final class SyncDaemon implements AutoCloseable {
         if (metricsServer != null) {
             metricsServer.close();
         }
+        statusCollector.close();
         if (state != DaemonState.FAILED) {
             transition(DaemonState.STOPPED, "offsets flushed");
         }

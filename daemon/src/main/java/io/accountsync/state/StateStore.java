@@ -47,8 +47,10 @@ public final class StateStore {
     }
 
     /**
-     * H2: commit to the file at every commit, so a kill -9 loses nothing that was committed; and
-     * let the daemon close the store after its shutdown, not H2's own exit hook before it.
+     * H2: commit to the file at every commit, so a kill -9 loses nothing that was committed. (H2's
+     * own exit hook may close the store while the daemon is still stopping; the daemon tolerates
+     * that: a batch that fails then is simply delivered again next time. DB_CLOSE_ON_EXIT=FALSE
+     * would avoid it but H2 refuses it together with AUTO_SERVER, which the CLI needs.)
      */
     private static String withH2Defaults(String url) {
         if (!url.startsWith("jdbc:h2:")) {
@@ -58,9 +60,6 @@ public final class StateStore {
         String out = url;
         if (!upper.contains("WRITE_DELAY")) {
             out += ";WRITE_DELAY=0";
-        }
-        if (!upper.contains("DB_CLOSE_ON_EXIT")) {
-            out += ";DB_CLOSE_ON_EXIT=FALSE";
         }
         return out;
     }
