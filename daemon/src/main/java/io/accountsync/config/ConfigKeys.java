@@ -70,7 +70,7 @@ public final class ConfigKeys {
             "File holding the state store password (trailing newline dropped); not together with `password`."));
 
     public static final ConfigKey<Boolean> METRICS_ENABLED = declare(ConfigKey.optional("metrics.enabled", ValueType.bool(), true,
-            "Serve Prometheus `/metrics` and `/health`."));
+            "Serve Prometheus `/metrics`, `/health/live`, `/health/ready` (also `/health`) and `/status` (JSON)."));
     public static final ConfigKey<String> METRICS_HOST = declare(ConfigKey.optional("metrics.host", ValueType.string(), "127.0.0.1",
             "Address the metrics endpoint binds to."));
     public static final ConfigKey<Integer> METRICS_PORT = declare(ConfigKey.optional("metrics.port", ValueType.integer(0, 65535), 9464,

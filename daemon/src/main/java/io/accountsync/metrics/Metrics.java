@@ -26,6 +26,7 @@ public final class Metrics {
     public static final String APPLY_LAG = "accountsync_apply_lag";           // _seconds
     public static final String CAPTURE_LAG = "accountsync_capture_lag_seconds";
     public static final String QUEUE_DEPTH = "accountsync_queue_depth";
+    public static final String OLDEST_PENDING = "accountsync_oldest_pending_seconds";
     public static final String ENV_UP = "accountsync_env_up";
     public static final String ENGINE_STATE = "accountsync_engine_state";
     public static final String ENGINE_FAILURES = "accountsync_engine_failures"; // _total
@@ -154,6 +155,16 @@ public final class Metrics {
     public void registerQueueDepth(String env, Supplier<Number> depth) {
         Gauge.builder(QUEUE_DEPTH, depth).description("Patches waiting to be applied").tag("env", env)
                 .register(registry);
+    }
+
+    /**
+     * Age of the oldest patch waiting for an environment (0 when none waits), read on scrape. The
+     * apply lag is only observed when a write succeeds: while a target is down, this is the lag that
+     * grows.
+     */
+    public void registerOldestPending(String env, Supplier<Number> seconds) {
+        Gauge.builder(OLDEST_PENDING, seconds).description("Age of the oldest patch waiting to be applied")
+                .tag("env", env).register(registry);
     }
 
     public void recordUp(String env, boolean isUp) {
