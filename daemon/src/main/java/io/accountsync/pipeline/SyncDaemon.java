@@ -156,8 +156,8 @@ public final class SyncDaemon implements AutoCloseable {
                         this::ready, () -> StatusJson.write(statusSnapshot()));
                 LOG.info("metrics on http://{}:{}/metrics", config.metrics().host(), metricsServer.port());
             }
-            awaitCaptureRunning();
             if (!bootstrapped) {
+                awaitCaptureRunning(captures.keySet(), CAPTURE_START_TIMEOUT);
                 LOG.info("the state store has no bootstrap yet: reading every environment in full");
                 MetricsProgress mp = new MetricsProgress(metrics, progress);
                 Bootstrap.Result r = new Bootstrap(store, envs, Wiring.policy(config), clock, mp).run();
@@ -168,7 +168,11 @@ public final class SyncDaemon implements AutoCloseable {
             } else {
                 for (Map.Entry<String, Boolean> f : fresh.entrySet()) {
                     if (f.getValue()) {
-                        processor.open(f.getKey(), catchUp(envs.get(f.getKey())));
+                        // Catch up in the background: the other environments sync meanwhile, and
+                        // an environment that is down waits for its capture without holding them.
+                        Thread t = new Thread(() -> catchUpWhenConnected(f.getKey()), "catch-up-" + f.getKey());
+                        t.setDaemon(true);
+                        t.start();
                     } else {
                         processor.open(f.getKey(), null);
                     }
@@ -180,6 +184,34 @@ public final class SyncDaemon implements AutoCloseable {
             transition(DaemonState.FAILED, e.getMessage());
             close();
             throw e;
+        }
+    }
+
+    private void catchUpWhenConnected(String env) {
+        MDC.put("env", env);
+        java.time.Duration backoff = config.apply().retryInitial();
+        while (state != DaemonState.STOPPING && state != DaemonState.STOPPED && state != DaemonState.FAILED) {
+            try {
+                awaitCaptureRunning(List.of(env), java.time.Duration.ofDays(3650));
+                processor.open(env, catchUp(envs.get(env)));
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                LOG.warn("catch-up read of {} failed ({}); retrying in {} ms", env,
+                        io.accountsync.capture.ErrorMessages.safe(e, env == null ? new io.accountsync.connect.Secret[0]
+                                : new io.accountsync.connect.Secret[] {envs.get(env).config().connection().password()}),
+                        backoff.toMillis());
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(config.apply().retryMax()) > 0 ? config.apply().retryMax()
+                        : backoff.multipliedBy(2);
+            }
         }
     }
 
@@ -217,16 +249,24 @@ public final class SyncDaemon implements AutoCloseable {
         return mark;
     }
 
-    /** Bootstrap reads must come after every stream's start position is fixed. */
-    private void awaitCaptureRunning() throws InterruptedException {
-        Instant deadline = clock.instant().plus(CAPTURE_START_TIMEOUT);
-        for (Map.Entry<String, CaptureSupervisor> c : captures.entrySet()) {
+    /**
+     * Bootstrap reads must come after every stream's start position is fixed. A full bootstrap
+     * needs every readable environment reachable; it fails with a clear message after the timeout.
+     */
+    private void awaitCaptureRunning(java.util.Collection<String> names, Duration timeout) throws InterruptedException {
+        Instant deadline = clock.instant().plus(timeout);
+        for (String name : names) {
+            CaptureSupervisor c = captures.get(name);
             // RUNNING means the task started; the stream's position is fixed once it is connected.
-            while (c.getValue().state() != EngineState.RUNNING
-                    || !io.accountsync.capture.StreamingStatus.connected(c.getKey()).orElse(false)) {
+            while (c.state() != EngineState.RUNNING
+                    || !io.accountsync.capture.StreamingStatus.connected(name).orElse(false)) {
                 if (clock.instant().isAfter(deadline)) {
-                    throw new IllegalStateException("capture of " + c.getKey() + " did not start within "
-                            + CAPTURE_START_TIMEOUT.toMinutes() + " min; see the log above for its error");
+                    throw new IllegalStateException("capture of " + name + " did not start within "
+                            + timeout.toMinutes() + " min, and the bootstrap needs every environment: see the log above for its error ("
+                            + "`accountsync doctor` checks its prerequisites)");
+                }
+                if (state == DaemonState.STOPPING || state == DaemonState.STOPPED) {
+                    throw new InterruptedException("stopping");
                 }
                 Thread.sleep(20);
             }
