@@ -67,6 +67,19 @@ public final class JdbcPatchWriter implements PatchWriter {
     }
 
     @Override
+    public boolean refreshLimits() {
+        try {
+            Connection c = connection();
+            limits = JdbcColumnLimits.load(c, connection.dialect(), profile.writtenTables());
+            c.commit();
+            return true;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            return false;   // the write that follows meets the same problem and classifies it
+        }
+    }
+
+    @Override
     public WriteResult write(List<Patch> patches, Consumer<String> ownTransaction) throws ApplyException {
         Dialect dialect = connection.dialect();
         try {

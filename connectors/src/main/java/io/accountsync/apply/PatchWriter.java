@@ -19,6 +19,15 @@ public interface PatchWriter extends AutoCloseable {
     /** The environment's storage limits, for rejecting values before they are written. */
     io.accountsync.profile.ColumnLimits limits();
 
+    /**
+     * Reads the storage limits again (a column may have been altered since), before a value is
+     * quarantined for not fitting; returns whether they were read again. Writers that cannot
+     * (dry-run files) keep theirs.
+     */
+    default boolean refreshLimits() {
+        return false;
+    }
+
     @Override
     void close();
 

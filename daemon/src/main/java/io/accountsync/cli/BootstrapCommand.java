@@ -53,6 +53,13 @@ final class BootstrapCommand implements Callable<Integer> {
         if (cfg == null) {
             return ConfigLoading.CONFIG_ERROR;
         }
+        java.util.List<io.accountsync.doctor.Check> blocked = io.accountsync.doctor.Preflight.failures(cfg);
+        if (!blocked.isEmpty()) {
+            // A wrong dialect, a missing table or column: no retry fixes these, so say so now instead of looping.
+            err.print(io.accountsync.doctor.Preflight.describe(blocked) + "(`accountsync doctor -c " + config + "` checks everything)\n");
+            err.flush();
+            return 1;
+        }
         boolean dryRun = dryRunFlag || cfg.dryRun();
         if (dryRun) {
             deleteTree(cfg.dryRunDir());   // a dry run always starts from nothing

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code accountsync} command line: thin wiring over the daemon's stages. */
 @Command(name = "accountsync", mixinStandardHelpOptions = true, version = "accountsync 0.1.0",
         description = "One person, one account, everywhere: keeps accounts in line across application databases.",
-        subcommands = {RunCommand.class, BootstrapCommand.class, ConflictsCommand.class, AuditCommand.class,
+        subcommands = {RunCommand.class, BootstrapCommand.class, ConflictsCommand.class, QuarantineCommand.class, AuditCommand.class,
                 StatusCommand.class, DoctorCommand.class, DemoCommand.class,
                 ConfigCommand.class, UpgradeCommand.class})
 public final class Main implements Runnable {

@@ -28,6 +28,13 @@ final class RunCommand implements Callable<Integer> {
         if (cfg == null) {
             return ConfigLoading.CONFIG_ERROR;
         }
+        java.util.List<io.accountsync.doctor.Check> blocked = io.accountsync.doctor.Preflight.failures(cfg);
+        if (!blocked.isEmpty()) {
+            // A wrong dialect, a missing table or column: no retry fixes these, so say so now instead of looping.
+            spec.commandLine().getErr().print(io.accountsync.doctor.Preflight.describe(blocked) + "(`accountsync doctor -c " + config + "` checks everything)\n");
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
         SyncDaemon daemon = new SyncDaemon(cfg, Clock.systemUTC());
         Thread hook = new Thread(daemon::close, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

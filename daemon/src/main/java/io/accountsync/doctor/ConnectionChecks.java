@@ -25,6 +25,9 @@ final class ConnectionChecks {
     static final String REACHABLE = "reachable";
     static final String CREDENTIALS = "credentials";
     static final String DATABASE = "database";
+    static final String DIALECT = "dialect";
+    /** How long the protocol probe waits for an answer. */
+    private static final int PROBE_TIMEOUT_MS = 3000;
 
     // MariaDB/MySQL name the account the server saw: Access denied for user 'u'@'h'
     private static final Pattern MY_ACCOUNT = Pattern.compile("for user '([^']*)'@'([^']*)'");
@@ -38,11 +41,31 @@ final class ConnectionChecks {
         Properties props = cs.jdbcProperties();
         // A server that accepts the connection and then says nothing must not hang the doctor.
         props.setProperty("socketTimeout", spec.dialect() == Dialect.POSTGRESQL ? "30" : "30000");
+        if (spec.dialect().isMysqlFamily()) {
+            // A MariaDB/MySQL driver on a PostgreSQL port waits for a greeting until its socket
+            // timeout: ask the port first (a MariaDB/MySQL server greets at once, so this costs nothing).
+            Check wrong = wrongDialect(spec);
+            if (wrong != null) {
+                out.add(reached(spec));
+                out.add(wrong);
+                return null;
+            }
+        }
         long start = System.nanoTime();
         Connection c;
         try {
             c = DriverManager.getConnection(cs.jdbcUrl(), props);
         } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (spec.dialect() == Dialect.POSTGRESQL && networkCause(e) == null && (state.isEmpty() || state.startsWith("08"))) {
+                // Something answered, but not as PostgreSQL expects (a MariaDB port gives "SSL error").
+                Check wrong = wrongDialect(spec);
+                if (wrong != null) {
+                    out.add(reached(spec));
+                    out.add(wrong);
+                    return null;
+                }
+            }
             out.addAll(failure(spec, e));
             return null;
         }
@@ -117,6 +140,25 @@ final class ConnectionChecks {
         out.add(Check.fail(env, CREDENTIALS, "the login failed: " + message,
                 "see the server's log for why " + cs.user() + " cannot log in to " + cs.database()));
         return out;
+    }
+
+    /** A FAIL {@code dialect} check when the port speaks the other family's protocol, else null. */
+    static Check wrongDialect(EnvSpec spec) {
+        ConnectionSettings cs = spec.connection();
+        ServerProbe.Result r = ServerProbe.probe(cs.host(), cs.port(), PROBE_TIMEOUT_MS);
+        boolean mismatch = spec.dialect() == Dialect.POSTGRESQL ? r.kind() == ServerProbe.Kind.MYSQL_FAMILY
+                : r.kind() == ServerProbe.Kind.POSTGRESQL;
+        if (!mismatch) {
+            return null;
+        }
+        String where = cs.host() + ":" + cs.port();
+        String other = r.kind() == ServerProbe.Kind.POSTGRESQL ? "postgresql"
+                : r.version() != null && r.version().toLowerCase(Locale.ROOT).contains("mariadb") ? "mariadb" : "mysql";
+        return Check.fail(spec.env(), DIALECT, where + " is " + r.describe() + ", but the dialect is "
+                        + spec.dialect().configName() + ": wrong dialect for this port",
+                "environments." + spec.env() + ".dialect: " + other + "  (if this is the server you mean)\n"
+                        + "or connection.port: the " + spec.dialect().configName() + " server's port (default "
+                        + (spec.dialect() == Dialect.POSTGRESQL ? 5432 : 3306) + ")");
     }
 
     private static Check reached(EnvSpec spec) {

@@ -169,6 +169,15 @@ public final class ApplyWorker implements Runnable {
         for (OutboxEntry e : batch) {
             patches.add(admissible(e, rejected));
         }
+        if (!rejected.isEmpty() && writer.refreshLimits()) {
+            // A column may have been widened since the limits were read (an operator fixing the
+            // cause before `accountsync quarantine retry`): judge again by the catalog as it is now.
+            rejected.clear();
+            patches.clear();
+            for (OutboxEntry e : batch) {
+                patches.add(admissible(e, rejected));
+            }
+        }
         try {
             write(batch, patches, rejected);
         } catch (ApplyException e) {
@@ -197,7 +206,7 @@ public final class ApplyWorker implements Runnable {
         }
     }
 
-    private record Rejected(OutboxEntry entry, String reason) {
+    private record Rejected(OutboxEntry entry, String field, String reason) {
     }
 
     /** The patch without the values the target cannot store; those are noted for quarantine. */
@@ -206,11 +215,21 @@ public final class ApplyWorker implements Runnable {
         Map<String, String> keep = new LinkedHashMap<>();
         for (Map.Entry<String, String> v : p.values().entrySet()) {
             Optional<String> why = env.profile().rejects(v.getKey(), v.getValue(), writer.limits());
+            if (why.isEmpty() && v.getValue() != null && v.getValue().indexOf('\0') >= 0
+                    && env.config().dialect() == io.accountsync.model.Dialect.POSTGRESQL) {
+                // PostgreSQL text cannot hold NUL (MariaDB can): refused here, only this value is set
+                // aside; the database would refuse the whole patch, a create included.
+                why = Optional.of(v.getKey() + ": PostgreSQL text cannot hold the NUL character (0x00)");
+            }
             if (why.isPresent()) {
-                rejected.add(new Rejected(e, why.get()));
+                rejected.add(new Rejected(e, v.getKey(), why.get()));
             } else {
                 keep.put(v.getKey(), v.getValue());
             }
+        }
+        if (!keep.containsKey(io.accountsync.model.Fields.EMAIL) && p.values().containsKey(io.accountsync.model.Fields.EMAIL)) {
+            // The verification travels with the address: without the address it would describe the old one.
+            keep.remove(io.accountsync.model.Fields.EMAIL_VERIFIED);
         }
         return keep.size() == p.values().size() ? p : p.withValues(keep);
     }
@@ -231,9 +250,13 @@ public final class ApplyWorker implements Runnable {
             dao.ownTransaction(env.name(), result.txId(), now);
         }
         for (Rejected r : rejected) {
-            dao.quarantine(env.name(), "apply", null, r.entry().patch().localKey(), r.entry().patch().globalId(),
-                    r.reason(), null, now);
-            metrics.recordQuarantined(env.name());
+            // One entry per refused value: a create that left it out is repaired after its echo,
+            // and the repair is refused the same way.
+            if (!dao.isQuarantined(env.name(), "apply", r.entry().patch().globalId(), "fields " + r.field())) {
+                dao.quarantine(env.name(), "apply", null, r.entry().patch().localKey(), r.entry().patch().globalId(),
+                        r.reason(), "fields " + r.field(), now);
+                metrics.recordQuarantined(env.name());
+            }
         }
         for (int i = 0; i < entries.size(); i++) {
             Patch p = patches.get(i);

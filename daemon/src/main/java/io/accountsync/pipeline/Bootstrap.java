@@ -109,12 +109,29 @@ public final class Bootstrap {
                     new io.accountsync.profile.Profile.ReadSink() {
                         @Override
                         public void account(AccountChange a) throws Exception {
+                            String key = env.profile().correlationKey(a.username());
+                            if (key == null || key.isBlank()) {
+                                // Not a person to correlate: a bad row, not an identity conflict.
+                                dao.quarantine(env.name(), "correlate", "full read", a.localKey(), null, "env " + env.name()
+                                        + ", local account " + a.localKey() + ": username '" + a.username()
+                                        + "' is empty after normalization (" + env.profile().name() + " profile)", null, now);
+                                counts.read++;
+                                counts.quarantined++;
+                                return;
+                            }
                             ins.setString(1, env.name());
                             ins.setString(2, a.localKey());
                             ins.setString(3, a.username());
-                            ins.setString(4, env.profile().correlationKey(a.username()));
+                            ins.setString(4, key);
                             ins.setString(5, JSON.writeValueAsString(a.after()));
-                            ins.setTimestamp(6, a.commitTime().equals(Instant.EPOCH) ? null : Timestamp.from(a.commitTime()));
+                            Instant activity = a.commitTime();
+                            if (activity.isBefore(Instant.EPOCH) || activity.isAfter(now.plus(java.time.Duration.ofDays(1)))) {
+                                // A last activity in the future (or before 1970) would win every `newer` decision.
+                                LOG.warn("env {}, local account {} ({}): last activity {} is not plausible (before 1970 or "
+                                        + "in the future): read as unknown", env.name(), a.localKey(), a.username(), activity);
+                                activity = Instant.EPOCH;
+                            }
+                            ins.setTimestamp(6, activity.equals(Instant.EPOCH) ? null : Timestamp.from(activity));
                             ins.addBatch();
                             counts.read++;
                             if (++pending[0] >= BATCH) {
@@ -127,7 +144,17 @@ public final class Bootstrap {
 
                         @Override
                         public void bad(String reason) throws Exception {
-                            dao.quarantine(env.name(), "normalize", "full read", null, null, reason, null, now);
+                            bad(reason, null);
+                        }
+
+                        @Override
+                        public void note(String message) {
+                            LOG.warn("{}", message);
+                        }
+
+                        @Override
+                        public void bad(String reason, String localKey) throws Exception {
+                            dao.quarantine(env.name(), "normalize", "full read", localKey, null, reason, null, now);
                             counts.read++;
                             counts.quarantined++;
                         }

@@ -122,7 +122,7 @@ public final class ChangeProcessor implements AutoCloseable {
         io.accountsync.profile.Profile.Normalized normalized = source.profile().normalizeBatch(fresh);
         List<AccountChange> changes = normalized.changes();
         List<String[]> bad = new ArrayList<>();
-        normalized.bad().forEach(b -> bad.add(new String[] {b.position(), b.reason()}));
+        normalized.bad().forEach(b -> bad.add(new String[] {b.position(), b.reason(), b.localKey()}));
         if (alreadyRead > 0) {
             LOG.debug("{} change(s) of {} were already in its bootstrap read", alreadyRead, env);
         }
@@ -133,7 +133,7 @@ public final class ChangeProcessor implements AutoCloseable {
     /** Processes accounts read in full from {@code env} (a catch-up read), as snapshot changes. */
     public void processRead(String env, List<AccountChange> changes, List<String> bad) throws SQLException {
         List<String[]> b = new ArrayList<>();
-        bad.forEach(r -> b.add(new String[] {"full read", r}));
+        bad.forEach(r -> b.add(new String[] {"full read", r, null}));
         apply(env, changes, b, null, null, changes.size());
     }
 
@@ -147,7 +147,7 @@ public final class ChangeProcessor implements AutoCloseable {
                 Connection c = connection();
                 StateDao dao = new StateDao(c);
                 for (String[] b : bad) {
-                    dao.quarantine(env, "normalize", b[0], null, null, b[1], null, now);
+                    dao.quarantine(env, "normalize", b[0], b[2], null, b[1], null, now);
                     metrics.recordQuarantined(env);
                     LOG.warn("quarantined a row: {}", b[1]);
                 }
@@ -189,6 +189,16 @@ public final class ChangeProcessor implements AutoCloseable {
         Correlation corr = correlator.correlate(dao, change, source.profile(), now);
         if (corr.isConflict()) {
             String key = String.valueOf(source.profile().correlationKey(change.username()));
+            if (source.profile().correlationKey(change.username()) == null || key.isBlank()) {
+                // Not a person to correlate (nothing is left of the username): a bad row, not a conflict.
+                dao.quarantine(env, "correlate", change.position(), change.localKey(), null, "env " + env
+                        + ", local account " + change.localKey() + ": username '" + change.username()
+                        + "' is empty after normalization (" + source.profile().name() + " profile)", null, now);
+                metrics.recordQuarantined(env);
+                LOG.warn("quarantined local account {} of {}: its username is empty after normalization",
+                        change.localKey(), env);
+                return;
+            }
             if (dao.hasOpenConflict(key, "identity")) {
                 return;
             }

@@ -287,13 +287,53 @@ public final class StateDao {
                 "select id, env, stage, source_position, local_key, global_id, reason, payload, created_at from quarantine order by id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                long g = rs.getLong(6);
-                out.add(new QuarantineEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.wasNull() ? null : g, rs.getString(7), rs.getString(8),
-                        rs.getTimestamp(9).toInstant()));
+                out.add(quarantineEntry(rs));
             }
         }
         return out;
+    }
+
+    /** One quarantine entry by its id. */
+    public Optional<QuarantineEntry> quarantineEntry(long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select id, env, stage, source_position, local_key, global_id, reason, payload, created_at from quarantine where id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(quarantineEntry(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static QuarantineEntry quarantineEntry(ResultSet rs) throws SQLException {
+        long g = rs.getLong(6);
+        Long globalId = rs.wasNull() ? null : g;   // wasNull() speaks of the last column read: ask right away
+        return new QuarantineEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                globalId, rs.getString(7), rs.getString(8), rs.getTimestamp(9).toInstant());
+    }
+
+    /**
+     * Whether a value of this account and these fields is already quarantined for the environment
+     * at this stage (a create refused a value, then the repair after its echo is refused the same way).
+     */
+    public boolean isQuarantined(String env, String stage, long globalId, String payload) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select 1 from quarantine where env = ? and stage = ? and global_id = ? and payload = ?")) {
+            ps.setString(1, env);
+            ps.setString(2, stage);
+            ps.setLong(3, globalId);
+            ps.setString(4, payload);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Removes one quarantine entry; returns whether it existed. */
+    public boolean deleteQuarantine(long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("delete from quarantine where id = ?")) {
+            ps.setLong(1, id);
+            return ps.executeUpdate() > 0;
+        }
     }
 
     public void audit(Long globalId, String env, String action, String fields, String detail, Instant sourceTime,

@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jooq.Condition;
-import org.jooq.Cursor;
-import org.jooq.Record;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Query;
@@ -101,13 +99,31 @@ public final class GenericProfile implements Profile {
             throw new BadRowException(where(change) + ": key column " + mapping.keyColumn() + " is NULL");
         }
         String localKey = Values.text(mapping.keyColumn(), keyValue);
+        try {
+            return normalize(change, row, localKey);
+        } catch (BadRowException e) {
+            // Every problem of a row with a key names where it was and carries the key (for retry).
+            throw e.localKey() != null ? e
+                    : new BadRowException(where(change) + ": " + e.getMessage() + " (key " + localKey + ")", localKey);
+        }
+    }
+
+    private List<AccountChange> normalize(RowChange change, Map<String, Object> row, String localKey) throws BadRowException {
         String user = Values.text(mapping.usernameColumn(), row.get(mapping.usernameColumn()));
         if (user == null || user.isBlank()) {
             throw new BadRowException(where(change) + ": username column " + mapping.usernameColumn()
-                    + " is empty for key " + localKey);
+                    + " is empty for key " + localKey, localKey);
         }
         Map<String, String> after = change.after() == null ? Map.of() : values(change.after());
-        Map<String, String> before = change.before() == null ? Map.of() : values(change.before());
+        Map<String, String> before = Map.of();
+        if (change.before() != null) {
+            try {
+                before = values(change.before());
+            } catch (BadRowException unreadableBefore) {
+                // The row as it was cannot be read (the bad value this change repairs): take the change
+                // as an insert, editing every field it carries; only its own image must be readable.
+            }
+        }
         Instant time = change.commitTime();
         if (change.op() == RowChange.Op.READ) {
             time = lastActivity(row).orElse(Instant.EPOCH);
@@ -134,25 +150,97 @@ public final class GenericProfile implements Profile {
         return out;
     }
 
+    /**
+     * Reads the table through plain JDBC, value by value: a value the driver cannot turn into a Java
+     * object (PostgreSQL {@code infinity} in a timestamptz, a MariaDB zero date) must not end the
+     * whole read (jOOQ's typed reading of {@code select *} fails the record, and with it the cursor).
+     * A last activity that is unreadable, before 1970 or more than a day in the future is not a
+     * plausible last activity: the account is read with an unknown one (it ranks last under the
+     * {@code newer} policy, as where no column is mapped) and {@link ReadSink#note} says so.
+     */
     @Override
     public void readAll(DSLContext dsl, String env, ReadSink sink) throws Exception {
         String tableName = capturedTables().get(0);
-        try (Cursor<Record> cursor = dsl.select().from(table).fetchSize(2000).fetchLazy()) {
-            for (Record r : cursor) {
-                Map<String, Object> row = new HashMap<>();
-                for (Field<?> f : r.fields()) {
-                    row.put(f.getName(), Values.fromJdbc(r.get(f)));
-                }
-                try {
-                    for (AccountChange c : normalize(new RowChange(env, tableName, RowChange.Op.READ, null, row,
-                            Instant.EPOCH, "full read", null))) {
-                        sink.account(c);
+        String sql = dsl.render(dsl.select().from(table));
+        Instant latest = Instant.now().plus(java.time.Duration.ofDays(1));   // "the future", as of the read
+        Exception[] failed = new Exception[1];
+        dsl.connection(c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(2000);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    java.sql.ResultSetMetaData md = rs.getMetaData();
+                    while (rs.next()) {
+                        Map<String, Object> row = new HashMap<>();
+                        String unreadable = null;
+                        for (int i = 1; i <= md.getColumnCount(); i++) {
+                            String column = md.getColumnLabel(i);
+                            try {
+                                row.put(column, Values.fromJdbc(rs.getObject(i)));
+                            } catch (java.sql.SQLException | RuntimeException e) {
+                                row.put(column, null);
+                                if (column.equals(mapping.lastActivityColumn())) {
+                                    unreadable = java.util.Objects.requireNonNullElse(rawText(rs, i), "a value the driver cannot read");
+                                } else if (!column.equals(mapping.keyColumn()) && !column.equals(mapping.usernameColumn())
+                                        && !mapping.fields().containsValue(column)) {
+                                    continue;   // a column accountsync does not use
+                                } else {
+                                    throw e;
+                                }
+                            }
+                        }
+                        if (unreadable == null && mapping.lastActivityColumn() != null
+                                && !plausible(row.get(mapping.lastActivityColumn()), latest)) {
+                            unreadable = java.util.Objects.requireNonNullElse(
+                                    rawText(rs, rs.findColumn(mapping.lastActivityColumn())), "?");   // as the database prints it
+                        }
+                        try {
+                            implausibleLastActivity(env, row, unreadable, sink);
+                            for (AccountChange ch : normalize(new RowChange(env, tableName, RowChange.Op.READ, null, row,
+                                    Instant.EPOCH, "full read", null))) {
+                                sink.account(ch);
+                            }
+                        } catch (BadRowException e) {
+                            sink.bad(e.getMessage(), e.localKey());
+                        }
                     }
-                } catch (BadRowException e) {
-                    sink.bad(e.getMessage());
                 }
+            } catch (Exception e) {
+                failed[0] = e;
             }
+        });
+        if (failed[0] != null) {
+            throw failed[0];
         }
+    }
+
+    /** The column's value as the database prints it, for a message (null when even that fails). */
+    private static String rawText(java.sql.ResultSet rs, int column) {
+        try {
+            return rs.getString(column);
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether a last-activity value is empty or a point in time between 1970 and {@code latest}. */
+    private static boolean plausible(Object value, Instant latest) {
+        if (value == null) {
+            return true;
+        }
+        Optional<Instant> t = Values.instant(value);
+        return t.isPresent() && !t.get().isBefore(Instant.EPOCH) && !t.get().isAfter(latest);
+    }
+
+    /** Blanks a last activity that is no plausible point in time ({@code shown}: its text, or null when it is plausible), and notes it. */
+    private void implausibleLastActivity(String env, Map<String, Object> row, String shown, ReadSink sink) throws Exception {
+        String column = mapping.lastActivityColumn();
+        if (column == null || shown == null) {
+            return;
+        }
+        row.put(column, null);
+        sink.note("env " + env + ", table " + capturedTables().get(0) + ", key " + row.get(mapping.keyColumn())
+                + ": last-activity column " + column + " holds " + shown
+                + ", not a plausible last activity (before 1970, in the future, or unreadable): read as unknown");
     }
 
     private String where(RowChange change) {

@@ -55,8 +55,11 @@ public interface Profile {
     record Normalized(List<AccountChange> changes, List<BadRow> bad) {
     }
 
-    /** A row a profile could not understand: where it was, and why. */
-    record BadRow(String position, String reason) {
+    /** A row a profile could not understand: where it was, why, and its local key when known (else null). */
+    record BadRow(String position, String reason, String localKey) {
+        public BadRow(String position, String reason) {
+            this(position, reason, null);
+        }
     }
 
     /**
@@ -73,7 +76,7 @@ public interface Profile {
             try {
                 out.addAll(normalize(r));
             } catch (BadRowException e) {
-                bad.add(new BadRow(r.position(), e.getMessage()));
+                bad.add(new BadRow(r.position(), e.getMessage(), e.localKey()));
             }
         }
         return new Normalized(out, bad);
@@ -101,6 +104,18 @@ public interface Profile {
 
         /** A row that cannot be understood; the caller quarantines it and the read goes on. */
         void bad(String reason) throws Exception;
+
+        /** As {@link #bad(String)}, with the row's local key when the profile could read it (else null). */
+        default void bad(String reason, String localKey) throws Exception {
+            bad(reason);
+        }
+
+        /**
+         * Something odd but harmless about a row that was read all the same (a last activity that is
+         * not a plausible point in time, read as unknown): the caller logs it, naming where it was.
+         */
+        default void note(String message) throws Exception {
+        }
     }
 
     /**

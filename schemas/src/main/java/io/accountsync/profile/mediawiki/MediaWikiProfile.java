@@ -190,15 +190,32 @@ public final class MediaWikiProfile implements Profile {
             throw new BadRowException(where(change) + ": user_id is NULL");
         }
         String key = Values.text(USER_ID, id);
+        try {
+            return normalize(change, row, key);
+        } catch (BadRowException e) {
+            // Every problem of a row with a key names where it was and carries the key (for retry).
+            throw e.localKey() != null ? e : new BadRowException(where(change) + ": " + e.getMessage(), key);
+        }
+    }
+
+    private List<AccountChange> normalize(RowChange change, Map<String, Object> row, String key) throws BadRowException {
         if (row.containsKey(IS_TEMP) && RowValues.flag(row.get(IS_TEMP))) {
             return List.of(); // a temporary account (user_is_temp = 1): not a person's account
         }
         String username = RowValues.text(USER_NAME, row.get(USER_NAME), key);
         if (username == null || username.isBlank()) {
-            throw new BadRowException(where(change) + ": user_name is empty for user_id " + key);
+            throw new BadRowException(where(change) + ": user_name is empty for user_id " + key, key);
         }
         Map<String, String> after = change.after() == null ? Map.of() : values(change.after(), key);
-        Map<String, String> before = change.before() == null ? Map.of() : values(change.before(), key);
+        Map<String, String> before = Map.of();
+        if (change.before() != null) {
+            try {
+                before = values(change.before(), key);
+            } catch (BadRowException unreadableBefore) {
+                // The row as it was cannot be read (the bad value this change repairs): take the change
+                // as an insert, editing every field it carries; only its own image must be readable.
+            }
+        }
         Instant time = change.commitTime();
         if (change.op() == RowChange.Op.READ) {
             Instant touched = RowValues.timestamp(TOUCHED, row.get(TOUCHED), key);
@@ -243,7 +260,7 @@ public final class MediaWikiProfile implements Profile {
                         sink.account(c);
                     }
                 } catch (BadRowException e) {
-                    sink.bad(e.getMessage());
+                    sink.bad(e.getMessage(), e.localKey());
                 }
             }
         }

@@ -211,8 +211,16 @@ public final class MoodleProfile implements Profile {
         if (is) {
             String key = localKey(change, after);
             String username = username(change, after, key);
-            Map<String, String> now = values(after);
-            Map<String, String> then = was ? values(before) : Map.of();
+            Map<String, String> now = keyed(change, key, after);
+            Map<String, String> then = Map.of();
+            if (was) {
+                try {
+                    then = keyed(change, key, before);
+                } catch (BadRowException unreadableBefore) {
+                    // The row as it was cannot be read (the bad value this change repairs): take the
+                    // change as an insert, editing every field it carries.
+                }
+            }
             if (was && then.equals(now) && username.equals(Values.text("username", before.get("username")))) {
                 return List.of(); // a login, a picture, a preference column: nothing accountsync keeps
             }
@@ -256,7 +264,7 @@ public final class MoodleProfile implements Profile {
                         sink.account(c);
                     }
                 } catch (BadRowException e) {
-                    sink.bad(e.getMessage());
+                    sink.bad(e.getMessage(), e.localKey());
                 }
             }
         }
@@ -283,9 +291,18 @@ public final class MoodleProfile implements Profile {
     private static String username(RowChange change, Map<String, Object> row, String key) throws BadRowException {
         String username = Values.text("username", row.get("username"));
         if (username == null || username.isBlank()) {
-            throw new BadRowException(where(change) + ": username is empty for id " + key);
+            throw new BadRowException(where(change) + ": username is empty for id " + key, key);
         }
         return username;
+    }
+
+    /** {@link #values} of a row whose key is known: a problem names where it was and carries the key. */
+    private static Map<String, String> keyed(RowChange change, String key, Map<String, Object> row) throws BadRowException {
+        try {
+            return values(row);
+        } catch (BadRowException e) {
+            throw new BadRowException(where(change) + ": " + e.getMessage() + " (id " + key + ")", key);
+        }
     }
 
     private static String where(RowChange change) {

@@ -198,7 +198,7 @@ public final class TracProfile implements Profile {
                 try {
                     apply(rows.get(k), folds, snapshot);
                 } catch (BadRowException e) {
-                    bad.add(new BadRow(rows.get(k).position(), e.getMessage()));
+                    bad.add(new BadRow(rows.get(k).position(), e.getMessage(), e.localKey()));
                 }
             }
             out.addAll(results(folds));
@@ -323,7 +323,7 @@ public final class TracProfile implements Profile {
                 try {
                     sink.account(account(env, r));
                 } catch (BadRowException bad) {
-                    sink.bad(bad.getMessage());
+                    sink.bad(bad.getMessage(), bad.localKey());
                 }
             }
         }
