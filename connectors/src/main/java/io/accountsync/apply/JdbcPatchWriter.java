@@ -16,9 +16,11 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.function.Consumer;
 import org.jooq.DSLContext;
+import org.jooq.ExecuteListener;
 import org.jooq.Query;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DefaultConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcPatchWriter implements PatchWriter {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcPatchWriter.class);
+    /**
+     * How long one statement waits for a row lock held by another transaction (an application's, a backup's). Without
+     * it a PostgreSQL write would wait for as long as the lock is held, with nothing to show for it; this way the
+     * batch fails as retriable (SQLState 55P03, MariaDB/MySQL 1205), counts as an apply error, and is retried with
+     * backoff until the lock is gone. Short, because the apply worker holds the environment's echo gate while it
+     * writes, and that holds back the capture of the same environment (DbFaultsIT saw capture lag follow the wait).
+     */
+    static final int LOCK_TIMEOUT_SECONDS = 5;
+
+    /**
+     * Starts every statement with {@link TransactionIds#TAG}: MariaDB logs the text with the rows, and the capture
+     * knows the transaction as accountsync's own from it (a PostgreSQL log does not carry it; there it only names
+     * accountsync's statements in the server's own views and logs).
+     */
+    private static final ExecuteListener TAG_STATEMENTS = ExecuteListener.onRenderEnd(ctx -> ctx.sql(TransactionIds.TAG + ctx.sql()));
 
     private final String env;
     private final ConnectionSettings connection;
@@ -45,6 +62,10 @@ public final class JdbcPatchWriter implements PatchWriter {
         if (jdbc == null || jdbc.isClosed()) {
             jdbc = DriverManager.getConnection(connection.jdbcUrl(), connection.jdbcProperties());
             jdbc.setAutoCommit(false);
+            try (Statement st = jdbc.createStatement()) {
+                st.execute(connection.dialect() == Dialect.POSTGRESQL ? "SET lock_timeout = '" + LOCK_TIMEOUT_SECONDS + "s'"
+                        : "SET SESSION innodb_lock_wait_timeout = " + LOCK_TIMEOUT_SECONDS);
+            }
             limits = JdbcColumnLimits.load(jdbc, connection.dialect(), profile.writtenTables());
             jdbc.commit();
             LOG.info("connected to {} for writing", connection.describe());
@@ -80,11 +101,13 @@ public final class JdbcPatchWriter implements PatchWriter {
     }
 
     @Override
-    public WriteResult write(List<Patch> patches, Consumer<String> ownTransaction) throws ApplyException {
+    public WriteResult write(List<Patch> patches, Consumer<String> ownTransaction,
+                             java.util.concurrent.locks.Lock commitWindow) throws ApplyException {
         Dialect dialect = connection.dialect();
         try {
             Connection c = connection();
-            DSLContext dsl = DSL.using(c, Dialects.jooq(dialect), Dialects.settings());
+            DSLContext dsl = DSL.using(new DefaultConfiguration().set(c).set(Dialects.jooq(dialect))
+                    .set(Dialects.settings()).set(TAG_STATEMENTS));
             int statements = 0;
             int rows = 0;
             for (Patch patch : patches) {
@@ -101,16 +124,28 @@ public final class JdbcPatchWriter implements PatchWriter {
                 txId = ownTxId(c, dialect);
                 ownTransaction.accept(txId);
             }
-            c.commit();
             if (rows > 0 && tracked && afterCommit) {
-                txId = ownTxId(c, dialect);
+                // The echo may be captured as soon as the commit is visible: judged only once its id is known.
+                commitWindow.lock();
+                try {
+                    c.commit();
+                    txId = ownTxId(c, dialect);
+                    c.commit();
+                    ownTransaction.accept(txId);
+                } finally {
+                    commitWindow.unlock();
+                }
+            } else {
                 c.commit();
-                ownTransaction.accept(txId);
             }
             return new WriteResult(statements, rows, txId);
         } catch (SQLException | DataAccessException e) {
             rollbackQuietly();
             throw failure("write", e);
+        } catch (RuntimeException e) {
+            // The caller could not record the transaction as its own (state store): it must not commit unrecorded.
+            rollbackQuietly();
+            throw e;
         }
     }
 
@@ -132,7 +167,7 @@ public final class JdbcPatchWriter implements PatchWriter {
         }
         String msg = what + " failed on " + env + " (" + cls.name().toLowerCase(java.util.Locale.ROOT) + "): "
                 + root.getClass().getSimpleName() + ": " + sanitize(root.getMessage());
-        return new ApplyException(cls, msg, null);
+        return new ApplyException(cls, SqlErrors.isRowBusy(e, connection.dialect()), msg, null);
     }
 
     private String sanitize(String message) {

@@ -12,9 +12,22 @@ public interface PatchWriter extends AutoCloseable {
      * @param ownTransaction told the source transaction id of the write, so the pipeline can
      *                       recognise its echo; called before the write becomes visible in the
      *                       environment's log or, where the database only tells the id after
-     *                       commit, right after commit (the caller serialises that window)
+     *                       commit, right after commit (the caller serialises that window). If it
+     *                       throws before the commit, the write is rolled back and the exception
+     *                       passed on: a write is never committed while its id goes unrecorded.
      */
-    WriteResult write(List<Patch> patches, java.util.function.Consumer<String> ownTransaction) throws ApplyException;
+    default WriteResult write(List<Patch> patches, java.util.function.Consumer<String> ownTransaction)
+            throws ApplyException {
+        return write(patches, ownTransaction, new java.util.concurrent.locks.ReentrantLock());
+    }
+
+    /**
+     * As {@link #write(List, java.util.function.Consumer)}; where the transaction id is only known
+     * after commit, the commit and the id's registration happen while holding {@code commitWindow}
+     * (and only those: a write waiting on a row lock does not hold it).
+     */
+    WriteResult write(List<Patch> patches, java.util.function.Consumer<String> ownTransaction,
+                      java.util.concurrent.locks.Lock commitWindow) throws ApplyException;
 
     /** The environment's storage limits, for rejecting values before they are written. */
     io.accountsync.profile.ColumnLimits limits();

@@ -69,7 +69,8 @@ public final class SqlFileWriter implements PatchWriter {
     }
 
     @Override
-    public WriteResult write(List<Patch> patches, Consumer<String> ownTransaction) throws ApplyException {
+    public WriteResult write(List<Patch> patches, Consumer<String> ownTransaction,
+                             java.util.concurrent.locks.Lock commitWindow) throws ApplyException {
         StringBuilder out = new StringBuilder();
         int statements = 0;
         out.append("\n-- ").append(clock.instant()).append('\n');

@@ -48,6 +48,7 @@ public final class CaptureEngine implements AutoCloseable {
     private final Object lifecycleLock = new Object();
     private volatile EngineState state = EngineState.CREATED;
     private volatile String lastError;
+    private volatile String logGone;
 
     /** Held while a batch is converted, given to the sink and marked; close() takes it to let that batch finish. */
     private final ReentrantLock batchLock = new ReentrantLock();
@@ -79,6 +80,14 @@ public final class CaptureEngine implements AutoCloseable {
     /** Why the engine failed, sanitized (no secrets, no configuration dump); empty unless FAILED. */
     public Optional<String> lastError() {
         return Optional.ofNullable(lastError);
+    }
+
+    /**
+     * What is gone when the engine FAILED because the database no longer holds the position it resumes from (a
+     * dropped replication slot, a purged binlog; see {@link LogRetention#classify}): restarting cannot help then.
+     */
+    public Optional<String> logGone() {
+        return Optional.ofNullable(logGone);
     }
 
     /**
@@ -261,6 +270,7 @@ public final class CaptureEngine implements AutoCloseable {
             if (failure == null && !stopRequested && (!success || error != null)) {
                 failure = error != null ? ErrorMessages.safe(error, secrets)
                         : ErrorMessages.clean(message == null ? "engine failed" : message, secrets);
+                logGone = LogRetention.classify(wholeText(message, error), settings).orElse(null);
             }
             if (failure != null) {
                 fail(failure);
@@ -275,6 +285,16 @@ public final class CaptureEngine implements AutoCloseable {
             }
             transition(EngineState.STOPPED, "offsets flushed, connector stopped");
         }
+    }
+
+    /** Every message of the failure, uncut: matched by {@link LogRetention#classify}, never logged or kept. */
+    private static String wholeText(String message, Throwable error) {
+        StringBuilder sb = new StringBuilder(message == null ? "" : message);
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            sb.append(" | ").append(t.getMessage());
+        }
+        return sb.toString();
     }
 
     private void fail(String reason) {

@@ -111,10 +111,14 @@ final class RowChangeConverter {
         return gtid == null ? coordinates : gtid + " " + coordinates;
     }
 
-    /** PostgreSQL: the 32-bit xid as a decimal string; MariaDB/MySQL: the GTID. See {@link TransactionIds}. */
+    /**
+     * PostgreSQL: the 32-bit xid as a decimal string; MariaDB/MySQL: the GTID, marked when the statement carried
+     * accountsync's tag (MariaDB logs the statement with its rows). See {@link TransactionIds}.
+     */
     private String txId(Struct source) {
         Object id = dialect == Dialect.POSTGRESQL ? get(source, "txId") : get(source, "gtid");
-        return id == null ? null : id.toString();
+        String txId = id == null ? null : id.toString();
+        return dialect == Dialect.POSTGRESQL ? txId : TransactionIds.tagged(txId, string(source, "query"));
     }
 
     private static Map<String, Object> row(Struct value, String name) {

@@ -21,6 +21,12 @@ import java.sql.Statement;
  *   <li>MySQL: no SQL returns the session's own GTID (only the protocol's session-state tracking does), so
  *       {@link #ownTxIdSql} rejects it.</li>
  * </ul>
+ *
+ * <p>MariaDB also gets a second, crash-proof mark: every statement accountsync writes starts with {@link #TAG}, and
+ * MariaDB logs each statement's text with its row events ({@code binlog_annotate_row_events}, on by default;
+ * Debezium's {@code include.query}). The capture then reports such a transaction's id with {@link #OWN_MARK}
+ * appended ({@link #tagged}), so its echoes are known even when the daemon was killed between the target's COMMIT
+ * and recording the GTID. PostgreSQL needs no tag: the xid is known, and recorded durably, before COMMIT.
  */
 public final class TransactionIds {
 
@@ -30,7 +36,29 @@ public final class TransactionIds {
     /** MariaDB, after COMMIT on the same connection: the transaction's GTID as Debezium reports it. */
     public static final String MARIADB = "select @@last_gtid";
 
+    /** The comment every statement accountsync writes starts with (see the class comment). */
+    public static final String TAG = "/* accountsync-apply */ ";
+
+    /** Appended to the id of a captured transaction whose statements carried {@link #TAG}. */
+    public static final String OWN_MARK = "+accountsync";
+
     private TransactionIds() {
+    }
+
+    /**
+     * The transaction id to report for a captured row: {@code txId} with {@link #OWN_MARK} when the statement that
+     * wrote the row (as the log recorded it; null when it records none) carried {@link #TAG}.
+     */
+    public static String tagged(String txId, String statement) {
+        if (statement == null || !statement.startsWith(TAG) || txId == null) {
+            return txId;
+        }
+        return txId + OWN_MARK;
+    }
+
+    /** Whether a captured transaction id says the transaction was written by accountsync ({@link #tagged}). */
+    public static boolean isTagged(String txId) {
+        return txId != null && txId.endsWith(OWN_MARK);
     }
 
     /**

@@ -28,6 +28,25 @@ public final class SqlErrors {
         return ErrorClass.RETRIABLE;
     }
 
+    /**
+     * Whether the error is a row lock held by someone else (a lock wait timeout or a deadlock): retriable,
+     * and about those rows only, so other rows can still be written meanwhile.
+     */
+    public static boolean isRowBusy(Throwable error, Dialect dialect) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                if (dialect.isMysqlFamily() && (sql.getErrorCode() == 1205 || sql.getErrorCode() == 1213)) {
+                    return true;
+                }
+                // 55P03 lock_not_available (lock_timeout), 40P01 deadlock_detected
+                if ("55P03".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static ErrorClass classify(SQLException e, Dialect dialect) {
         String state = e.getSQLState();
         int code = e.getErrorCode();

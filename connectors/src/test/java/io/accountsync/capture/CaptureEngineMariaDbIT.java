@@ -100,4 +100,23 @@ class CaptureEngineMariaDbIT extends AbstractCaptureEngineIT {
         assertThat(sink.streamed()).extracting(RowChange::op)
                 .containsExactly(RowChange.Op.CREATE, RowChange.Op.UPDATE, RowChange.Op.DELETE);
     }
+
+    @Test
+    void shouldMarkTheTransactionsWhoseStatementsCarryAccountsyncsTag() throws Exception {
+        execute("insert into accounts values (0, 'Zed')");
+        RecordingSink sink = new RecordingSink();
+        start(settings(password()), sink);
+        awaitChange(sink, RowChange.Op.READ, 0);   // streaming from here on
+        String ours = commit(TransactionIds.TAG + "insert into accounts values (1, 'Ann')");
+        String theirs = commit("/* accountsync */ insert into accounts values (2, 'Bob')");
+
+        RowChange own = awaitChange(sink, RowChange.Op.CREATE, 1);
+        RowChange user = awaitChange(sink, RowChange.Op.CREATE, 2);
+
+        // The GTID alone is recorded only after COMMIT; the tag marks the echo even if that never happens (a crash).
+        assertThat(own.txId()).isEqualTo(ours + TransactionIds.OWN_MARK);
+        assertThat(TransactionIds.isTagged(own.txId())).isTrue();
+        assertThat(user.txId()).isEqualTo(theirs);
+        assertThat(TransactionIds.isTagged(user.txId())).isFalse();
+    }
 }

@@ -25,4 +25,15 @@ class TransactionIdsTest {
         assertThatThrownBy(() -> TransactionIds.ownTxIdSql(Dialect.MYSQL))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void shouldMarkOnlyStatementsThatStartWithTheTag() {
+        assertThat(TransactionIds.tagged("0-1-7", TransactionIds.TAG + "update user set x = 1")).isEqualTo("0-1-7+accountsync");
+        assertThat(TransactionIds.tagged("0-1-7", "update user set note = '" + TransactionIds.TAG + "'")).isEqualTo("0-1-7");
+        assertThat(TransactionIds.tagged("0-1-7", null)).isEqualTo("0-1-7");
+        assertThat(TransactionIds.tagged(null, TransactionIds.TAG + "update user set x = 1")).isNull();
+        assertThat(TransactionIds.isTagged("0-1-7+accountsync")).isTrue();
+        assertThat(TransactionIds.isTagged("0-1-7")).isFalse();
+        assertThat(TransactionIds.isTagged(null)).isFalse();
+    }
 }

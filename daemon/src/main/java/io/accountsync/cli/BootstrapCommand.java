@@ -78,7 +78,8 @@ final class BootstrapCommand implements Callable<Integer> {
         }
         Map<String, EnvironmentRuntime> envs = Wiring.environments(cfg);
         ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
-        Bootstrap.Result result = new Bootstrap(store, envs, Wiring.policy(cfg), clock, progress).run();
+        Bootstrap.Result result = new Bootstrap(store, envs, Wiring.policy(cfg), clock, progress,
+                Wiring.stagingDir(cfg, dryRun)).run();
         BootstrapSummary summary = result.summary();
         Metrics metrics = new Metrics();
         EchoRegistry echoes = new EchoRegistry(clock);

@@ -2,6 +2,7 @@ package io.accountsync.correlate;
 
 import io.accountsync.model.AccountChange;
 import io.accountsync.profile.Profile;
+import io.accountsync.state.BatchState;
 import io.accountsync.state.StateDao;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -14,11 +15,11 @@ import java.util.Optional;
  */
 public final class Correlator {
 
-    public Correlation correlate(StateDao dao, AccountChange change, Profile profile, Instant now) throws SQLException {
-        Optional<StateDao.Link> link = dao.link(change.env(), change.localKey());
+    public Correlation correlate(BatchState dao, AccountChange change, Profile profile, Instant now) throws SQLException {
+        Optional<StateDao.Link> link = dao.link(change.localKey());
         if (link.isPresent()) {
             if (change.username() != null && !change.username().equals(link.get().username())) {
-                dao.upsertLink(change.env(), change.localKey(), link.get().globalId(), change.username(), now);
+                dao.upsertLink(change.localKey(), link.get().globalId(), change.username(), now);
             }
             return new Correlation(link.get().globalId(), false, null);
         }
@@ -38,7 +39,7 @@ public final class Correlator {
         } else {
             globalId = dao.createAccount(key, now);
         }
-        dao.upsertLink(change.env(), change.localKey(), globalId, change.username(), now);
+        dao.upsertLink(change.localKey(), globalId, change.username(), now);
         return new Correlation(globalId, true, null);
     }
 }

@@ -30,6 +30,7 @@ final class BinlogChecks {
     static final String RETENTION = "binlog retention";
     static final String GRANTS = "grants";
     static final String LEAST_PRIVILEGE = "least privilege";
+    static final String ANNOTATE = "binlog_annotate_row_events";
 
     /** Binlogs kept for less than this cannot cover a weekend's outage: worth a warning. */
     static final long SHORT_RETENTION_SECONDS = 24 * 3600;
@@ -37,7 +38,7 @@ final class BinlogChecks {
 
     static final List<String> VARIABLES = List.of("log_bin", "binlog_format", "binlog_row_image", "server_id",
             "gtid_mode", "enforce_gtid_consistency", "gtid_strict_mode", "gtid_domain_id", "expire_logs_days",
-            "binlog_expire_logs_seconds");
+            "binlog_expire_logs_seconds", "binlog_annotate_row_events");
 
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
 
@@ -133,6 +134,9 @@ final class BinlogChecks {
             out.add(setting(env, f, BINLOG_FORMAT, "ROW", "row-based logging: capture sees rows, not statements"));
             out.add(setting(env, f, ROW_IMAGE, "FULL", "full before- and after-images of every row"));
             out.add(gtid(env, f));
+            if (f.mariadb()) {
+                out.add(annotate(env, f));
+            }
             out.add(retention(env, f));
             out.add(grants(spec, f));
         }
@@ -182,6 +186,21 @@ final class BinlogChecks {
         return Check.fail(env, name, name + " is " + value + "; capture needs " + wanted + " (" + why + ")",
                 "SET GLOBAL " + name + " = '" + wanted + "';  -- new sessions only: reconnect the applications\n"
                         + "my.cnf [mysqld]: " + name + " = " + wanted + "  (keeps it after a restart)");
+    }
+
+    /**
+     * MariaDB logs each statement's text with its rows when {@code binlog_annotate_row_events} is ON (the default):
+     * accountsync's statements carry a tag there, which is how an echo of a write committed just before a crash is
+     * still known as accountsync's own (the GTID is recorded only after COMMIT).
+     */
+    static Check annotate(String env, Facts f) {
+        String value = f.variable("binlog_annotate_row_events");
+        if (value == null || on(value)) {
+            return Check.ok(env, ANNOTATE, value == null ? "not reported by this server" : "ON");
+        }
+        return Check.warn(env, ANNOTATE, "binlog_annotate_row_events is " + value + ": after a crash of the daemon, the"
+                        + " echo of a write committed in the last moment before it is taken for an edit made in " + env,
+                "SET GLOBAL binlog_annotate_row_events = ON;\nmy.cnf [mysqld]: binlog_annotate_row_events = ON");
     }
 
     static Check gtid(String env, Facts f) {

@@ -112,7 +112,8 @@ public final class Metrics {
             Map<String, AtomicLong> m = new ConcurrentHashMap<>();
             for (String s : allStates) {
                 AtomicLong v = new AtomicLong();
-                Gauge.builder(ENGINE_STATE, v, AtomicLong::get).description("1 for the capture engine's current state")
+                Gauge.builder(ENGINE_STATE, v, AtomicLong::get)
+                        .description("1 for the capture engine's current state (HALTED: log position gone, re-bootstrap)")
                         .tag("env", env).tag("state", s).register(registry);
                 m.put(s, v);
             }

@@ -8,6 +8,7 @@ import io.accountsync.model.Patch;
 import io.accountsync.state.OutboxEntry;
 import io.accountsync.state.StateDao;
 import io.accountsync.state.StateStore;
+import io.accountsync.state.StateStoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -46,6 +47,8 @@ public final class ApplyWorker implements Runnable {
     private volatile boolean healthy = true;
     private Thread thread;
     private Connection connection;
+    /** Accounts whose row was locked by another transaction at the last attempt (see {@link #oneByOne}). */
+    private final java.util.Set<Long> locked = new java.util.HashSet<>();
 
     public ApplyWorker(EnvironmentRuntime env, PatchWriter writer, StateStore store, EchoRegistry echoes, Metrics metrics,
                        Clock clock, int batchSize, Duration retryInitial, Duration retryMax) {
@@ -100,7 +103,9 @@ public final class ApplyWorker implements Runnable {
                     LOG.debug("{}", e.getMessage());
                 }
                 healthy = false;
-                backoff = sleep(backoff);
+                // A locked row: the target itself is fine and the lock timeout already paced this attempt,
+                // so other accounts' patches are not made to wait for a growing backoff.
+                backoff = e.rowBusy() ? sleep(retryInitial) : sleep(backoff);
             } catch (SQLException | RuntimeException e) {
                 LOG.warn("state store error while applying to {}: {}", env.name(), e.getMessage());
                 closeConnection();
@@ -178,31 +183,64 @@ public final class ApplyWorker implements Runnable {
                 patches.add(admissible(e, rejected));
             }
         }
-        try {
-            write(batch, patches, rejected);
-        } catch (ApplyException e) {
-            if (e.errorClass() != ErrorClass.PERMANENT_VALUE) {
-                throw e;
-            }
-            // One patch holds a value the target refuses: isolate it, keep the others.
-            for (int i = 0; i < batch.size(); i++) {
-                List<Rejected> r = new ArrayList<>();
-                Patch p = admissible(batch.get(i), r);
-                try {
-                    write(List.of(batch.get(i)), List.of(p), r);
-                } catch (ApplyException single) {
-                    if (single.errorClass() != ErrorClass.PERMANENT_VALUE) {
-                        throw single;
-                    }
-                    StateDao dao = new StateDao(connection());
-                    Instant now = clock.instant();
-                    dao.quarantine(env.name(), "apply", null, p.localKey(), p.globalId(), single.getMessage(),
-                            "fields " + String.join(",", p.values().keySet()), now);
-                    dao.dequeue(List.of(batch.get(i)));
-                    connection.commit();
-                    metrics.recordQuarantined(env.name());
+        boolean waitsOnLock = batch.stream().anyMatch(e -> locked.contains(e.patch().globalId()));
+        if (!waitsOnLock) {
+            try {
+                write(batch, patches, rejected);
+                return;
+            } catch (ApplyException e) {
+                if (e.errorClass() != ErrorClass.PERMANENT_VALUE && !(e.rowBusy() && batch.size() > 1)) {
+                    throw e;
                 }
             }
+        }
+        oneByOne(batch);
+    }
+
+    /**
+     * Applies a batch patch by patch: a value the target refuses is quarantined and the rest goes on; an account
+     * whose row another transaction has locked is held back (its later patches too, to keep its order) while the
+     * other accounts are written. Accounts found locked last time go last, so the others do not wait behind a lock
+     * timeout; the locked ones are retried with backoff.
+     */
+    private void oneByOne(List<OutboxEntry> batch) throws ApplyException, SQLException {
+        List<OutboxEntry> ordered = new ArrayList<>(batch.size());
+        batch.stream().filter(e -> !locked.contains(e.patch().globalId())).forEach(ordered::add);
+        batch.stream().filter(e -> locked.contains(e.patch().globalId())).forEach(ordered::add);
+        ApplyException busy = null;
+        java.util.Set<Long> held = new java.util.HashSet<>();
+        for (OutboxEntry entry : ordered) {
+            if (held.contains(entry.patch().globalId())) {
+                continue;
+            }
+            List<Rejected> r = new ArrayList<>();
+            Patch p = admissible(entry, r);
+            try {
+                write(List.of(entry), List.of(p), r);
+            } catch (ApplyException single) {
+                if (single.rowBusy()) {
+                    held.add(p.globalId());
+                    busy = single;
+                    continue;
+                }
+                if (single.errorClass() != ErrorClass.PERMANENT_VALUE) {
+                    throw single;
+                }
+                StateDao dao = new StateDao(connection());
+                Instant now = clock.instant();
+                dao.quarantine(env.name(), "apply", null, p.localKey(), p.globalId(), single.getMessage(),
+                        "fields " + String.join(",", p.values().keySet()), now);
+                dao.dequeue(List.of(entry));
+                connection.commit();
+                metrics.recordQuarantined(env.name());
+            }
+        }
+        locked.clear();
+        locked.addAll(held);
+        if (busy != null) {
+            LOG.info("{}: {} account(s) wait for a row lock held by another transaction; the other patches were written",
+                    env.name(), held.size());
+            throw busy;
         }
     }
 
@@ -236,19 +274,11 @@ public final class ApplyWorker implements Runnable {
 
     private void write(List<OutboxEntry> entries, List<Patch> patches, List<Rejected> rejected)
             throws ApplyException, SQLException {
-        PatchWriter.WriteResult result;
-        var gate = echoes.gate(env.name());
-        gate.lock();
-        try {
-            result = writer.write(patches, txId -> echoes.register(env.name(), txId));
-        } finally {
-            gate.unlock();
-        }
+        // The echo gate covers only the commit window (see PatchWriter): a write waiting on a locked row in
+        // the target does not hold back the capture of that environment.
+        PatchWriter.WriteResult result = writer.write(patches, this::ownTransaction, echoes.gate(env.name()));
         Instant now = clock.instant();
         StateDao dao = new StateDao(connection());
-        if (result.txId() != null) {
-            dao.ownTransaction(env.name(), result.txId(), now);
-        }
         for (Rejected r : rejected) {
             // One entry per refused value: a create that left it out is repaired after its echo,
             // and the repair is refused the same way.
@@ -258,13 +288,15 @@ public final class ApplyWorker implements Runnable {
                 metrics.recordQuarantined(env.name());
             }
         }
+        List<Object[]> audit = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             Patch p = patches.get(i);
             if (!p.values().isEmpty() || p.kind() == Patch.Kind.CREATE) {
-                dao.audit(p.globalId(), env.name(), p.kind() == Patch.Kind.CREATE ? "create" : "write",
-                        String.join(",", p.values().keySet()), p.reason(), entries.get(i).sourceTime(), now);
+                audit.add(StateDao.auditRow(p.globalId(), env.name(), p.kind() == Patch.Kind.CREATE ? "create" : "write",
+                        String.join(",", p.values().keySet()), p.reason(), entries.get(i).sourceTime(), now));
             }
         }
+        dao.audit(audit);
         dao.dequeue(entries);
         connection.commit();
         metrics.recordApplied(env.name(), result.statements(), result.rows());
@@ -272,6 +304,22 @@ public final class ApplyWorker implements Runnable {
             if (e.sourceTime().isAfter(Instant.EPOCH)) {   // snapshot reads carry no commit time
                 metrics.recordApplyLag(env.name(), Duration.between(e.sourceTime(), now));
             }
+        }
+    }
+
+    /**
+     * Records a transaction of ours, in memory and durably, before the caller goes on: PostgreSQL calls this before
+     * the target's COMMIT, so an echo captured after a crash right after that commit is still known as one (else it
+     * would look like an edit made in the target, and could even overwrite a newer value under policy newer).
+     * MariaDB calls it right after COMMIT; there the statements' tag covers the moment in between (TransactionIds).
+     */
+    private void ownTransaction(String txId) {
+        echoes.register(env.name(), txId);
+        try {
+            new StateDao(connection()).ownTransaction(env.name(), txId, clock.instant());
+            connection.commit();
+        } catch (SQLException e) {
+            throw new StateStoreException("cannot record own transaction " + txId + " of " + env.name(), e);
         }
     }
 

@@ -1,8 +1,6 @@
 package io.accountsync.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.accountsync.capture.FullReader;
 import io.accountsync.merge.BootstrapMerger;
 import io.accountsync.merge.MergePolicy;
@@ -32,18 +30,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The initial full sync: read every readable environment in full (streamed into the state store's
- * staging table, never all in memory), group the local accounts by correlation key, merge each
+ * The initial full sync: read every readable environment in full (streamed into staging files,
+ * never all in memory, see {@link StagingFiles}), group the local accounts by correlation key, merge each
  * person under the policy, and record canonical values, links, conflicts and the planned patches
  * (the outbox, which apply workers then write or render). Each environment's read is marked with the
  * database's clock so that streaming can start exactly where the read was taken.
  */
 public final class Bootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<HashMap<String, String>> MAP = new TypeReference<>() {
-    };
     private static final int BATCH = 1000;
+    /** Rows per state-store commit while staging and merging: each H2 commit writes a chunk to the file. */
+    private static final int COMMIT_EVERY = 10_000;
     public static final String DONE_FACT = "bootstrap";
 
     private final StateStore store;
@@ -53,9 +50,12 @@ public final class Bootstrap {
     private final BootstrapProgress progress;
     private final List<Target> targets;
     private final Map<String, Set<String>> envFields = new HashMap<>();
+    private final java.nio.file.Path scratch;
 
+    /** @param scratch a directory for the staging files (beside the state store; created when missing) */
     public Bootstrap(StateStore store, Map<String, EnvironmentRuntime> envs, MergePolicy policy, Clock clock,
-                     BootstrapProgress progress) {
+                     BootstrapProgress progress, java.nio.file.Path scratch) {
+        this.scratch = scratch;
         this.store = store;
         this.envs = envs;
         this.policy = policy;
@@ -85,26 +85,26 @@ public final class Bootstrap {
             new StateDao(c).wipe();
             c.commit();
         }
-        for (EnvironmentRuntime env : envs.values()) {
-            if (env.config().reads()) {
-                marks.put(env.name(), stage(env, summary.env(env.name())));
-            } else {
-                summary.env(env.name());
+        try (StagingFiles staging = new StagingFiles(scratch)) {
+            for (EnvironmentRuntime env : envs.values()) {
+                if (env.config().reads()) {
+                    marks.put(env.name(), stage(env, summary.env(env.name()), staging));
+                } else {
+                    summary.env(env.name());
+                }
             }
+            merge(summary, staging);
         }
-        merge(summary);
         LOG.info("bootstrap merged {} accounts; {} conflict(s) open", summary.accounts, summary.openConflicts);
         return new Result(summary, marks);
     }
 
-    private FullReader.ReadMark stage(EnvironmentRuntime env, BootstrapSummary.Counts counts) throws Exception {
+    private FullReader.ReadMark stage(EnvironmentRuntime env, BootstrapSummary.Counts counts, StagingFiles staging)
+            throws Exception {
         progress.reading(env.name());
         Instant now = clock.instant();
-        try (Connection c = store.connect();
-             PreparedStatement ins = c.prepareStatement("insert into bootstrap_account "
-                     + "(env, local_key, username, username_key, payload, last_activity) values (?, ?, ?, ?, ?, ?)")) {
+        try (Connection c = store.connect()) {
             StateDao dao = new StateDao(c);
-            int[] pending = {0};
             FullReader.ReadMark mark = FullReader.read(env.name(), env.config().connection(), env.profile(),
                     new io.accountsync.profile.Profile.ReadSink() {
                         @Override
@@ -119,11 +119,6 @@ public final class Bootstrap {
                                 counts.quarantined++;
                                 return;
                             }
-                            ins.setString(1, env.name());
-                            ins.setString(2, a.localKey());
-                            ins.setString(3, a.username());
-                            ins.setString(4, key);
-                            ins.setString(5, JSON.writeValueAsString(a.after()));
                             Instant activity = a.commitTime();
                             if (activity.isBefore(Instant.EPOCH) || activity.isAfter(now.plus(java.time.Duration.ofDays(1)))) {
                                 // A last activity in the future (or before 1970) would win every `newer` decision.
@@ -131,13 +126,9 @@ public final class Bootstrap {
                                         + "in the future): read as unknown", env.name(), a.localKey(), a.username(), activity);
                                 activity = Instant.EPOCH;
                             }
-                            ins.setTimestamp(6, activity.equals(Instant.EPOCH) ? null : Timestamp.from(activity));
-                            ins.addBatch();
-                            counts.read++;
-                            if (++pending[0] >= BATCH) {
-                                ins.executeBatch();
-                                c.commit();
-                                pending[0] = 0;
+                            staging.add(key, new BootstrapMerger.Local(env.name(), a.localKey(), a.username(), a.after(),
+                                    activity.equals(Instant.EPOCH) ? null : activity));
+                            if (++counts.read % BATCH == 0) {
                                 progress.read(env.name(), counts.read);
                             }
                         }
@@ -159,7 +150,6 @@ public final class Bootstrap {
                             counts.quarantined++;
                         }
                     });
-            ins.executeBatch();
             c.commit();
             progress.read(env.name(), counts.read);
             LOG.info("read {} accounts of {} ({} quarantined)", counts.read, env.name(), counts.quarantined);
@@ -167,48 +157,19 @@ public final class Bootstrap {
         }
     }
 
-    private void merge(BootstrapSummary summary) throws Exception {
+    private void merge(BootstrapSummary summary, StagingFiles staging) throws Exception {
         Instant now = clock.instant();
-        try (Connection reader = store.connect(); Connection writer = store.connect()) {
-            long total;
-            try (Statement st = reader.createStatement();
-                 ResultSet rs = st.executeQuery("select count(distinct username_key) from bootstrap_account")) {
-                rs.next();
-                total = rs.getLong(1);
-            }
-            progress.merging(total);
+        progress.merging(staging.finishWriting());
+        try (Connection writer = store.connect()) {
             Writer w = new Writer(writer, now);
-            try (PreparedStatement ps = reader.prepareStatement("select env, local_key, username, username_key, payload, "
-                    + "last_activity from bootstrap_account order by username_key, env, local_key")) {
-                ps.setFetchSize(2000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    String key = null;
-                    List<BootstrapMerger.Local> group = new ArrayList<>();
-                    while (rs.next()) {
-                        String k = rs.getString(4);
-                        if (key != null && !key.equals(k)) {
-                            person(key, group, w, summary);
-                            group = new ArrayList<>();
-                        }
-                        key = k;
-                        Timestamp la = rs.getTimestamp(6);
-                        group.add(new BootstrapMerger.Local(rs.getString(1), rs.getString(2), rs.getString(3),
-                                JSON.readValue(rs.getString(5), MAP), la == null ? null : la.toInstant()));
-                    }
-                    if (key != null) {
-                        person(key, group, w, summary);
-                    }
-                }
-            }
+            staging.forEachPerson(p -> person(p.key(), p.locals(), w, summary));
             w.flush();
             progress.merged(summary.accounts);
             try (Statement st = writer.createStatement()) {
-                st.executeUpdate("delete from bootstrap_account");
                 st.executeUpdate("alter table account alter column global_id restart with " + (w.nextId + 1));
             }
             new StateDao(writer).setFact(DONE_FACT, now.toString(), now);
             writer.commit();
-            reader.commit();
         }
     }
 
@@ -295,15 +256,16 @@ public final class Bootstrap {
         w.maybeFlush();
     }
 
-    /** Batched inserts for the merge phase; commits every {@link #BATCH} accounts. */
+    /** Batched inserts for the merge phase; commits every {@link #COMMIT_EVERY} accounts. */
     private static final class Writer {
         private final Connection c;
         private final Instant now;
         private final PreparedStatement account;
         private final PreparedStatement link;
         private final PreparedStatement canonical;
-        private final PreparedStatement outbox;
-        private final PreparedStatement audit;
+        private final List<Object[]> outbox = new ArrayList<>();
+        private final List<Object[]> audit = new ArrayList<>();
+        private final List<Object[]> conflicts = new ArrayList<>();
         private final StateDao dao;
         long nextId;
         private int pending;
@@ -319,8 +281,6 @@ public final class Bootstrap {
             account = c.prepareStatement("insert into account (global_id, username_key, created_at) values (?, ?, ?)");
             link = c.prepareStatement("insert into account_link (env, local_key, global_id, username, deleted, updated_at) values (?, ?, ?, ?, false, ?)");
             canonical = c.prepareStatement("insert into canonical_value (global_id, field, val, source_env, source_time, updated_at) values (?, ?, ?, ?, ?, ?)");
-            outbox = c.prepareStatement("insert into outbox (env, global_id, local_key, username, kind, payload, expected, reason, source_time, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            audit = c.prepareStatement("insert into audit_log (global_id, env, action, fields, detail, source_time, at) values (?, ?, ?, ?, ?, ?, ?)");
         }
 
         void account(long gid, String key) throws SQLException {
@@ -349,39 +309,21 @@ public final class Bootstrap {
             canonical.addBatch();
         }
 
-        void outbox(Patch p) throws SQLException, JsonProcessingException {
-            outbox.setString(1, p.env());
-            outbox.setLong(2, p.globalId());
-            outbox.setString(3, p.localKey());
-            outbox.setString(4, p.username());
-            outbox.setString(5, p.kind().name());
-            outbox.setString(6, JSON.writeValueAsString(p.values()));
-            outbox.setString(7, p.expected().isEmpty() ? null : JSON.writeValueAsString(p.expected()));
-            outbox.setString(8, p.reason());
-            outbox.setTimestamp(9, Timestamp.from(Instant.EPOCH));
-            outbox.setTimestamp(10, Timestamp.from(now));
-            outbox.addBatch();
+        void outbox(Patch p) {
+            outbox.add(StateDao.outboxRow(p, Instant.EPOCH, now));   // snapshot reads carry no commit time
         }
 
-        void audit(long gid, String env, String action, String fields, String detail) throws SQLException {
-            audit.setLong(1, gid);
-            audit.setString(2, env);
-            audit.setString(3, action);
-            audit.setString(4, fields);
-            audit.setString(5, detail);
-            audit.setTimestamp(6, null);
-            audit.setTimestamp(7, Timestamp.from(now));
-            audit.addBatch();
+        void audit(long gid, String env, String action, String fields, String detail) {
+            audit.add(StateDao.auditRow(gid, env, action, fields, detail, null, now));
         }
 
         void conflict(long gid, String key, String kind, java.util.Collection<String> fields,
-                      Map<String, Map<String, String>> candidates, boolean open, String resolution) throws SQLException {
-            flush();   // the conflict row refers to the account
-            dao.recordConflict(gid, key, kind, fields, candidates, open, resolution, now);
+                      Map<String, Map<String, String>> candidates, boolean open, String resolution) {
+            conflicts.add(StateDao.conflictRow(gid, key, kind, fields, candidates, open, resolution, now));
         }
 
         void maybeFlush() throws SQLException {
-            if (++pending >= BATCH) {
+            if (++pending >= COMMIT_EVERY) {
                 flush();
             }
         }
@@ -390,8 +332,9 @@ public final class Bootstrap {
             account.executeBatch();
             link.executeBatch();
             canonical.executeBatch();
-            outbox.executeBatch();
-            audit.executeBatch();
+            dao.drain(StateDao.CONFLICT_INSERT, conflicts);
+            dao.drain(StateDao.OUTBOX_INSERT, outbox);
+            dao.drain(StateDao.AUDIT_INSERT, audit);
             c.commit();
             pending = 0;
         }

@@ -14,6 +14,7 @@ import io.accountsync.model.Patch;
 import io.accountsync.model.RowChange;
 import io.accountsync.plan.Planner;
 import io.accountsync.plan.Target;
+import io.accountsync.state.BatchState;
 import io.accountsync.state.CanonicalValue;
 import io.accountsync.state.StateDao;
 import io.accountsync.state.StateStore;
@@ -146,14 +147,24 @@ public final class ChangeProcessor implements AutoCloseable {
             try {
                 Connection c = connection();
                 StateDao dao = new StateDao(c);
+                BatchState state = new BatchState(dao, env);
+                Map<String, String> keys = new HashMap<>();
+                for (AccountChange change : changes) {
+                    String key = change.username() == null ? null : source.profile().correlationKey(change.username());
+                    if (key != null || !keys.containsKey(change.localKey())) {
+                        keys.put(change.localKey(), key);
+                    }
+                }
+                state.prefetch(keys);
                 for (String[] b : bad) {
-                    dao.quarantine(env, "normalize", b[0], b[2], null, b[1], null, now);
+                    state.quarantine("normalize", b[0], b[2], b[1], now);
                     metrics.recordQuarantined(env);
                     LOG.warn("quarantined a row: {}", b[1]);
                 }
                 for (AccountChange change : changes) {
-                    handle(dao, source, change, now, touched);
+                    handle(state, source, change, now, touched);
                 }
+                state.flush(now);
                 if (position != null) {
                     dao.envProgress(env, position, commitTime, events, now);
                 }
@@ -170,7 +181,7 @@ public final class ChangeProcessor implements AutoCloseable {
         }
     }
 
-    private void handle(StateDao dao, EnvironmentRuntime source, AccountChange change, Instant now, Set<String> touched)
+    private void handle(BatchState dao, EnvironmentRuntime source, AccountChange change, Instant now, Set<String> touched)
             throws SQLException {
         String env = source.name();
         boolean echo = echoes.isOwn(env, change.txId());
@@ -181,7 +192,7 @@ public final class ChangeProcessor implements AutoCloseable {
         OptionalLong order = change.snapshot() ? OptionalLong.empty()
                 : SourcePositions.order(source.config().dialect(), change.position());
         if (order.isPresent()) {
-            Long lastSeen = dao.lastSeen(env, change.localKey());
+            Long lastSeen = dao.lastSeen(change.localKey());
             if (lastSeen != null && SourcePositions.isReplay(source.config().dialect(), order.getAsLong(), lastSeen)) {
                 return;   // delivered again after a restart: its effects are already recorded
             }
@@ -191,36 +202,38 @@ public final class ChangeProcessor implements AutoCloseable {
             String key = String.valueOf(source.profile().correlationKey(change.username()));
             if (source.profile().correlationKey(change.username()) == null || key.isBlank()) {
                 // Not a person to correlate (nothing is left of the username): a bad row, not a conflict.
-                dao.quarantine(env, "correlate", change.position(), change.localKey(), null, "env " + env
+                dao.quarantine("correlate", change.position(), change.localKey(), "env " + env
                         + ", local account " + change.localKey() + ": username '" + change.username()
-                        + "' is empty after normalization (" + source.profile().name() + " profile)", null, now);
+                        + "' is empty after normalization (" + source.profile().name() + " profile)", now);
                 metrics.recordQuarantined(env);
                 LOG.warn("quarantined local account {} of {}: its username is empty after normalization",
                         change.localKey(), env);
                 return;
             }
-            if (dao.hasOpenConflict(key, "identity")) {
+            if (dao.hasOpenIdentityConflict(key)) {
                 return;
             }
             dao.recordConflict(null, String.valueOf(source.profile().correlationKey(change.username())), "identity",
-                    List.of("username"), Map.of(env + "#" + change.localKey(), mapOf("username", change.username())),
-                    true, null, now);
-            dao.audit(null, env, "conflict", "username", corr.conflict(), change.commitTime(), now);
+                    List.of("username"), Map.of(env + "#" + change.localKey(), mapOf("username", change.username())), now);
+            dao.audit(null, "conflict", "username", corr.conflict(), change.commitTime(), now);
             metrics.recordConflict(env);
             return;
         }
         long gid = corr.globalId();
-        if (order.isPresent()) {
-            dao.setLastSeen(env, change.localKey(), order.getAsLong());
+        if (order.isPresent() && !echo) {
+            // Echoes (two of every three captured changes) leave last_seen alone: one delivered again after a
+            // restart is recognised as an echo again (own transactions are remembered for a day), and the
+            // change it might hide was recorded when it was processed.
+            dao.setLastSeen(change.localKey(), order.getAsLong());
         }
         if (change.kind() == AccountChange.Kind.DELETE) {
-            dao.markLinkDeleted(env, change.localKey(), now);
-            dao.audit(gid, env, "deleted-in-source", null, "deletes are not propagated", change.commitTime(), now);
+            dao.markLinkDeleted(change.localKey(), now);
+            dao.audit(gid, "deleted-in-source", null, "deletes are not propagated", change.commitTime(), now);
             return;
         }
         Set<String> held = dao.openConflictFields(gid);
         if (held.contains("*") || (policy.wholeRecord() && !held.isEmpty())) {
-            dao.audit(gid, env, "held", String.join(",", change.after().keySet()),
+            dao.audit(gid, "held", String.join(",", change.after().keySet()),
                     "an open conflict holds this account back: resolve it with `accountsync conflicts resolve`",
                     change.commitTime(), now);
             return;
@@ -235,8 +248,8 @@ public final class ChangeProcessor implements AutoCloseable {
                 candidates.computeIfAbsent(cv.sourceEnv(), k -> new LinkedHashMap<>()).put(f, cv.value());
             }
             dao.recordConflict(gid, dao.usernameKey(gid).orElse(change.username()), "concurrent", decision.conflicts(),
-                    candidates, true, null, now);
-            dao.audit(gid, env, "conflict", String.join(",", decision.conflicts()),
+                    candidates, now);
+            dao.audit(gid, "conflict", String.join(",", decision.conflicts()),
                     "concurrent edit in " + env + " (policy skip): left for an operator", change.commitTime(), now);
             metrics.recordConflict(env);
             if (policy.wholeRecord()) {
@@ -248,14 +261,14 @@ public final class ChangeProcessor implements AutoCloseable {
         }
         Map<String, CanonicalValue> after = new HashMap<>(canonical);
         for (Map.Entry<String, CanonicalValue> u : decision.updates().entrySet()) {
-            dao.setCanonical(gid, u.getKey(), u.getValue(), now);
+            dao.setCanonical(gid, u.getKey(), u.getValue());
             after.put(u.getKey(), u.getValue());
         }
         if (!decision.updates().isEmpty()) {
-            dao.audit(gid, env, echo ? "echo" : "change", String.join(",", decision.updates().keySet()),
+            dao.audit(gid, echo ? "echo" : "change", String.join(",", decision.updates().keySet()),
                     "local " + change.localKey() + " at " + change.position(), change.commitTime(), now);
         } else if (corr.newLink()) {
-            dao.audit(gid, env, "linked", null, "local " + change.localKey() + " (" + change.username() + ")",
+            dao.audit(gid, "linked", null, "local " + change.localKey() + " (" + change.username() + ")",
                     change.commitTime(), now);
         }
         List<Patch> patches = Planner.plan(gid, change, decision, canonical, after, dao.links(gid), targets);

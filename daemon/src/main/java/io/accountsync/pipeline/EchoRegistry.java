@@ -1,5 +1,6 @@
 package io.accountsync.pipeline;
 
+import io.accountsync.capture.TransactionIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,9 +46,13 @@ public final class EchoRegistry {
         byEnv.forEach((env, ids) -> ids.forEach(id -> own.computeIfAbsent(env, e -> new ConcurrentHashMap<>()).put(id, now)));
     }
 
+    /** Whether {@code txId} (as captured from {@code env}) is a transaction accountsync wrote. */
     public boolean isOwn(String env, String txId) {
         if (txId == null) {
             return false;
+        }
+        if (TransactionIds.isTagged(txId)) {
+            return true;   // its statements carried accountsync's tag (MariaDB)
         }
         Map<String, Instant> ids = own.get(env);
         return ids != null && ids.containsKey(txId);

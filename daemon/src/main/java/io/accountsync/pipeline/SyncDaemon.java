@@ -160,7 +160,8 @@ public final class SyncDaemon implements AutoCloseable {
                 awaitCaptureRunning(captures.keySet(), CAPTURE_START_TIMEOUT);
                 LOG.info("the state store has no bootstrap yet: reading every environment in full");
                 MetricsProgress mp = new MetricsProgress(metrics, progress);
-                Bootstrap.Result r = new Bootstrap(store, envs, Wiring.policy(config), clock, mp).run();
+                Bootstrap.Result r = new Bootstrap(store, envs, Wiring.policy(config), clock, mp,
+                        Wiring.stagingDir(config, dryRun)).run();
                 mp.finished();
                 bootstrapSummary = r.summary();
                 LOG.info("bootstrap done:\n{}", r.summary().table());
@@ -260,6 +261,9 @@ public final class SyncDaemon implements AutoCloseable {
             // RUNNING means the task started; the stream's position is fixed once it is connected.
             while (c.state() != EngineState.RUNNING
                     || !io.accountsync.capture.StreamingStatus.connected(name).orElse(false)) {
+                if (c.halted()) {
+                    throw new IllegalStateException(c.lastError());
+                }
                 if (clock.instant().isAfter(deadline)) {
                     throw new IllegalStateException("capture of " + name + " did not start within "
                             + timeout.toMinutes() + " min, and the bootstrap needs every environment: see the log above for its error ("
@@ -306,7 +310,7 @@ public final class SyncDaemon implements AutoCloseable {
             ApplyWorker w = workers.get(env.name());
             live.add(new EnvLiveState(env.name(), env.config().dialect().configName(),
                     env.config().role().name().toLowerCase(java.util.Locale.ROOT),
-                    s == null ? null : s.state().name(), s != null && s.up(),
+                    s == null ? null : s.stateName(), s != null && s.up(),
                     s == null ? null : s.lastError(), s == null ? null : s.lastErrorAt(),
                     w == null ? null : w.healthy()));
         }

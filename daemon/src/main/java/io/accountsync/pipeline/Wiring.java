@@ -72,6 +72,11 @@ public final class Wiring {
     }
 
     /** Where capture offsets live (apart for dry runs). */
+    /** Where a bootstrap stages what it read (removed when it ends). */
+    public static Path stagingDir(AccountsyncConfig config, boolean dryRun) {
+        return (dryRun ? config.dryRunDir() : config.dataDir()).resolve("staging");
+    }
+
     public static Path captureDir(AccountsyncConfig config, boolean dryRun, String env) {
         return (dryRun ? config.dryRunDir() : config.dataDir()).resolve("capture").resolve(env);
     }

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -166,30 +167,87 @@ public final class StateDao {
         }
     }
 
-    public void enqueue(Patch p, Instant sourceTime, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into outbox (env, global_id, local_key, username, kind, payload, expected, reason, source_time, created_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, p.env());
-            ps.setLong(2, p.globalId());
-            ps.setString(3, p.localKey());
-            ps.setString(4, p.username());
-            ps.setString(5, p.kind().name());
-            ps.setString(6, json(p.values()));
-            ps.setString(7, p.expected().isEmpty() ? null : json(p.expected()));
-            ps.setString(8, p.reason());
-            ps.setTimestamp(9, Timestamp.from(sourceTime));
-            ps.setTimestamp(10, Timestamp.from(now));
-            ps.executeUpdate();
+    /** An append-only insert: its SQL and the JDBC type of each parameter (for NULLs). */
+    public record Insert(String sql, int[] types) {
+    }
+
+    public static final Insert OUTBOX_INSERT = new Insert(
+            "insert into outbox (env, global_id, local_key, username, kind, payload, expected, reason, source_time, created_at) "
+                    + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            new int[] {Types.VARCHAR, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
+                    Types.VARCHAR, Types.VARCHAR, Types.TIMESTAMP, Types.TIMESTAMP});
+    public static final Insert AUDIT_INSERT = new Insert(
+            "insert into audit_log (global_id, env, action, fields, detail, source_time, at) values (?, ?, ?, ?, ?, ?, ?)",
+            new int[] {Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.TIMESTAMP,
+                    Types.TIMESTAMP});
+    static final Insert QUARANTINE_INSERT = new Insert(
+            "insert into quarantine (env, stage, source_position, local_key, global_id, reason, payload, created_at) "
+                    + "values (?, ?, ?, ?, ?, ?, ?, ?)",
+            new int[] {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.VARCHAR,
+                    Types.VARCHAR, Types.TIMESTAMP});
+
+    /** One outbox entry's parameters, for {@link #OUTBOX_INSERT}. */
+    public static Object[] outboxRow(Patch p, Instant sourceTime, Instant now) {
+        return new Object[] {p.env(), p.globalId(), p.localKey(), p.username(), p.kind().name(), json(p.values()),
+                p.expected().isEmpty() ? null : json(p.expected()), p.reason(), ts(sourceTime), ts(now)};
+    }
+
+    /** One audit entry's parameters, for {@link #audit(List)}. */
+    public static Object[] auditRow(Long globalId, String env, String action, String fields, String detail,
+                             Instant sourceTime, Instant now) {
+        return new Object[] {globalId, env, action, fields, detail, ts(sourceTime), ts(now)};
+    }
+
+    static Object[] quarantineRow(String env, String stage, String position, String localKey, Long globalId,
+                                  String reason, String payload, Instant now) {
+        return new Object[] {env, stage, position, localKey, globalId, reason, payload, ts(now)};
+    }
+
+    private static Timestamp ts(Instant t) {
+        return t == null ? null : Timestamp.from(t);
+    }
+
+    /** Inserts the buffered rows as one JDBC batch and empties the buffer. */
+    public void drain(Insert insert, List<Object[]> buffer) throws SQLException {
+        insertRows(insert, buffer);
+        buffer.clear();
+    }
+
+    /** Runs {@code insert} once per row, as one JDBC batch. */
+    public void insertRows(Insert insert, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
         }
+        try (PreparedStatement ps = c.prepareStatement(insert.sql())) {
+            for (Object[] row : rows) {
+                bind(ps, insert, row);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Insert insert, Object[] row) throws SQLException {
+        for (int i = 0; i < row.length; i++) {
+            if (row[i] == null) {
+                ps.setNull(i + 1, insert.types()[i]);
+            } else {
+                ps.setObject(i + 1, row[i], insert.types()[i]);
+            }
+        }
+    }
+
+    public void enqueue(Patch p, Instant sourceTime, Instant now) throws SQLException {
+        insertRows(OUTBOX_INSERT, List.<Object[]>of(outboxRow(p, sourceTime, now)));
     }
 
     public List<OutboxEntry> outbox(String env, int limit) throws SQLException {
         List<OutboxEntry> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "select id, global_id, local_key, username, kind, payload, reason, source_time, expected from outbox where env = ? order by id")) {
+                "select id, global_id, local_key, username, kind, payload, reason, source_time, expected from outbox where env = ? "
+                        + "order by id fetch first ? rows only")) {
             ps.setString(1, env);
-            ps.setMaxRows(limit);
+            ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Patch p = new Patch(env, rs.getLong(2), rs.getString(3), rs.getString(4),
@@ -258,23 +316,8 @@ public final class StateDao {
 
     public void quarantine(String env, String stage, String position, String localKey, Long globalId,
                            String reason, String payload, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into quarantine (env, stage, source_position, local_key, global_id, reason, payload, created_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, env);
-            ps.setString(2, stage);
-            ps.setString(3, position);
-            ps.setString(4, localKey);
-            if (globalId == null) {
-                ps.setNull(5, java.sql.Types.BIGINT);
-            } else {
-                ps.setLong(5, globalId);
-            }
-            ps.setString(6, reason);
-            ps.setString(7, payload);
-            ps.setTimestamp(8, Timestamp.from(now));
-            ps.executeUpdate();
-        }
+        insertRows(QUARANTINE_INSERT,
+                List.<Object[]>of(quarantineRow(env, stage, position, localKey, globalId, reason, payload, now)));
     }
 
     public record QuarantineEntry(long id, String env, String stage, String position, String localKey, Long globalId,
@@ -338,21 +381,12 @@ public final class StateDao {
 
     public void audit(Long globalId, String env, String action, String fields, String detail, Instant sourceTime,
                       Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into audit_log (global_id, env, action, fields, detail, source_time, at) values (?, ?, ?, ?, ?, ?, ?)")) {
-            if (globalId == null) {
-                ps.setNull(1, java.sql.Types.BIGINT);
-            } else {
-                ps.setLong(1, globalId);
-            }
-            ps.setString(2, env);
-            ps.setString(3, action);
-            ps.setString(4, fields);
-            ps.setString(5, detail);
-            ps.setTimestamp(6, sourceTime == null ? null : Timestamp.from(sourceTime));
-            ps.setTimestamp(7, Timestamp.from(now));
-            ps.executeUpdate();
-        }
+        insertRows(AUDIT_INSERT, List.<Object[]>of(auditRow(globalId, env, action, fields, detail, sourceTime, now)));
+    }
+
+    /** Audit entries made with {@link #auditRow}, as one batch. */
+    public void audit(List<Object[]> rows) throws SQLException {
+        insertRows(AUDIT_INSERT, rows);
     }
 
     public void envProgress(String env, String position, Instant commitTime, int events, Instant now) throws SQLException {
@@ -400,29 +434,31 @@ public final class StateDao {
     private static final TypeReference<LinkedHashMap<String, LinkedHashMap<String, String>>> CANDIDATES = new TypeReference<>() {
     };
 
+    public static final Insert CONFLICT_INSERT = new Insert(
+            "insert into conflict (global_id, username_key, kind, fields, candidates, status, detected_at, resolved_at, resolution) "
+                    + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            new int[] {Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
+                    Types.TIMESTAMP, Types.TIMESTAMP, Types.VARCHAR});
+
+    /** One conflict's parameters, for {@link #CONFLICT_INSERT}. */
+    public static Object[] conflictRow(Long globalId, String usernameKey, String kind, java.util.Collection<String> fields,
+                                       Map<String, Map<String, String>> candidates, boolean open, String resolution,
+                                       Instant now) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(candidates);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Object[] {globalId, usernameKey, kind, String.join(",", fields), json, open ? "open" : "resolved",
+                ts(now), open ? null : ts(now), resolution};
+    }
+
     public long recordConflict(Long globalId, String usernameKey, String kind, java.util.Collection<String> fields,
                                Map<String, Map<String, String>> candidates, boolean open, String resolution, Instant now)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into conflict (global_id, username_key, kind, fields, candidates, status, detected_at, resolved_at, resolution) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-            if (globalId == null) {
-                ps.setNull(1, java.sql.Types.BIGINT);
-            } else {
-                ps.setLong(1, globalId);
-            }
-            ps.setString(2, usernameKey);
-            ps.setString(3, kind);
-            ps.setString(4, String.join(",", fields));
-            try {
-                ps.setString(5, JSON.writeValueAsString(candidates));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-            ps.setString(6, open ? "open" : "resolved");
-            ps.setTimestamp(7, Timestamp.from(now));
-            ps.setTimestamp(8, open ? null : Timestamp.from(now));
-            ps.setString(9, resolution);
+        try (PreparedStatement ps = c.prepareStatement(CONFLICT_INSERT.sql(), Statement.RETURN_GENERATED_KEYS)) {
+            bind(ps, CONFLICT_INSERT, conflictRow(globalId, usernameKey, kind, fields, candidates, open, resolution, now));
             ps.executeUpdate();
             try (ResultSet rs = ps.getGeneratedKeys()) {
                 rs.next();

@@ -8,7 +8,8 @@ import java.time.Instant;
  * @param name         the environment
  * @param dialect      postgresql, mariadb or mysql
  * @param role         both, source or target
- * @param engineState  the capture engine's lifecycle state; null when the environment is not read
+ * @param engineState  the capture engine's lifecycle state, or HALTED (log position gone, not retried); null when
+ *                     the environment is not read
  * @param captureUp    whether its capture runs and is connected to the database's log
  * @param lastError    the capture's last failure, sanitized (no secrets); null when it never failed
  * @param lastErrorAt  when that failure happened

@@ -11,7 +11,8 @@ import java.time.Instant;
  * @param role                 both, source or target
  * @param up                   readable environments: the capture runs and is connected; target-only
  *                             environments: the last write succeeded
- * @param engineState          the capture engine's lifecycle state (CREATED … FAILED)
+ * @param engineState          the capture engine's lifecycle state (CREATED … FAILED), or HALTED: stopped until the
+ *                             environment is re-bootstrapped (its log position is gone; lastError says how)
  * @param lastPosition         the source position of the last change processed (LSN, GTID, binlog file/position)
  * @param lastCommitTime       the source commit time of that change
  * @param lastEventAt          when that change was processed

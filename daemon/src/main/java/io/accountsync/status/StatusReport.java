@@ -10,6 +10,8 @@ import java.util.Locale;
 public final class StatusReport {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
     private static final String ROW = "  %-17s%s%n";
+    /** The capture state of an environment stopped until it is re-bootstrapped (see CaptureSupervisor). */
+    static final String HALTED = "HALTED";
 
     private StatusReport() {
     }
@@ -50,7 +52,9 @@ public final class StatusReport {
             out.append('\n');
             if (e.engineState() != null) {
                 boolean disconnected = e.engineState().equals("RUNNING") && Boolean.FALSE.equals(e.up());
-                row(out, "capture", e.engineState() + (disconnected ? ", not connected to the log (Debezium reconnects)" : ""));
+                boolean halted = e.engineState().equals(HALTED);
+                row(out, "capture", e.engineState() + (disconnected ? ", not connected to the log (Debezium reconnects)" : "")
+                        + (halted ? ", not retried: the log position is gone; re-bootstrap it (last error says how)" : ""));
             }
             if (e.lastError() != null) {
                 row(out, "last error", (e.lastErrorAt() == null ? "" : time(e.lastErrorAt()) + ": ") + e.lastError());

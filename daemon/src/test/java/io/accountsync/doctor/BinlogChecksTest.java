@@ -42,7 +42,8 @@ class BinlogChecksTest {
     void shouldPassALeastPrivilegeCdcUser() {
         List<Check> checks = BinlogChecks.evaluate(Specs.maria(Role.BOTH, "sync"), facts(MARIADB, healthy(), CDC_GRANTS));
         assertThat(checks).extracting(Check::name).containsExactly("server", "tables", "columns", "log_bin",
-                "binlog_format", "binlog_row_image", "gtid", "binlog retention", "grants", "read privileges",
+                "binlog_format", "binlog_row_image", "gtid", "binlog_annotate_row_events", "binlog retention", "grants",
+                "read privileges",
                 "write privileges", "least privilege");
         assertThat(checks).allMatch(c -> c.status() == Status.OK);
         assertThat(named(checks, "binlog retention").detail()).contains("never purged");
@@ -56,6 +57,20 @@ class BinlogChecksTest {
         assertThat(c.status()).isEqualTo(Status.FAIL);
         assertThat(c.detail()).contains("STATEMENT");
         assertThat(c.fix()).contains("SET GLOBAL binlog_format = 'ROW';").contains("my.cnf [mysqld]: binlog_format = ROW");
+    }
+
+    @Test
+    void shouldWarnWhenMariaDbLogsNoStatementTextForTheEchoTag() {
+        Map<String, String> v = healthy();
+        v.put("binlog_annotate_row_events", "OFF");
+        Check c = named(BinlogChecks.evaluate(Specs.maria(Role.BOTH, "sync"), facts(MARIADB, v, CDC_GRANTS)),
+                "binlog_annotate_row_events");
+        assertThat(c.status()).isEqualTo(Status.WARN);
+        assertThat(c.detail()).contains("OFF").contains("crash");
+        assertThat(c.fix()).contains("SET GLOBAL binlog_annotate_row_events = ON;");
+        v.put("binlog_annotate_row_events", "ON");
+        assertThat(named(BinlogChecks.evaluate(Specs.maria(Role.BOTH, "sync"), facts(MARIADB, v, CDC_GRANTS)),
+                "binlog_annotate_row_events").status()).isEqualTo(Status.OK);
     }
 
     @Test

@@ -89,6 +89,30 @@ public final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the daemon is quiet: nothing queued, and neither captured events nor applied statements have moved
+     * for {@code stableFor} (late echoes and their repairs included); fails after {@code atMost}.
+     */
+    public void awaitQuiet(Duration stableFor, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        List<Double> last = null;
+        long since = System.nanoTime();
+        while (true) {
+            List<Double> now = List.of(metric("accountsync_events_total", null),
+                    metric("accountsync_apply_statements_total", null), metric("accountsync_queue_depth", null));
+            if (!now.equals(last) || now.get(2) != 0.0) {
+                last = now;
+                since = System.nanoTime();
+            } else if (System.nanoTime() - since >= stableFor.toNanos()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the daemon did not settle within " + atMost + ": events, statements, queue = " + now);
+            }
+            Thread.sleep(250);
+        }
+    }
+
     /** The sum of a metric's samples whose labels contain {@code labelFilter} (e.g. {@code env="a"}). */
     public double metric(String name, String labelFilter) {
         String text = metrics();

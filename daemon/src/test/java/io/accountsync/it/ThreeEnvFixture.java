@@ -47,10 +47,20 @@ public final class ThreeEnvFixture implements AutoCloseable {
 
     /** With the full_name column lengths per environment (to provoke values that cannot fit). */
     public ThreeEnvFixture(Path dir, int nameLenA, int nameLenB, int nameLenC) throws SQLException, IOException {
+        this(dir, TestDatabases.pg1(), TestDatabases.pg2(), TestDatabases.mariadb(), nameLenA, nameLenB, nameLenC);
+    }
+
+    /** On other instances than pg1, pg2 and mariadb ({@code a} and {@code b} PostgreSQL, {@code c} MariaDB). */
+    public ThreeEnvFixture(Path dir, DbInstance envA, DbInstance envB, DbInstance envC) throws SQLException, IOException {
+        this(dir, envA, envB, envC, 400, 400, 200);
+    }
+
+    private ThreeEnvFixture(Path dir, DbInstance envA, DbInstance envB, DbInstance envC, int nameLenA, int nameLenB,
+                            int nameLenC) throws SQLException, IOException {
         this.dir = dir;
-        instances.put("a", TestDatabases.pg1());
-        instances.put("b", TestDatabases.pg2());
-        instances.put("c", TestDatabases.mariadb());
+        instances.put("a", envA);
+        instances.put("b", envB);
+        instances.put("c", envC);
         Map<String, Integer> lens = Map.of("a", nameLenA, "b", nameLenB, "c", nameLenC);
         for (Map.Entry<String, DbInstance> e : instances.entrySet()) {
             DbInstance db = e.getValue();
@@ -79,6 +89,16 @@ public final class ThreeEnvFixture implements AutoCloseable {
 
     public DbInstance instance(String env) {
         return instances.get(env);
+    }
+
+    /** The database created for an environment. */
+    public String database(String env) {
+        return databases.get(env);
+    }
+
+    /** The replication slot the configuration names for a PostgreSQL environment. */
+    public String slot(String env) {
+        return "s_" + env + "_" + suffix;
     }
 
     public Map<String, String> processEnv() {
@@ -115,7 +135,7 @@ public final class ThreeEnvFixture implements AutoCloseable {
             y.append("      fields:\n        display_name: full_name\n        email: email\n        email_verified: email_verified\n");
             y.append(envExtra.getOrDefault(env, ""));
             if (db.dialect() == Dialect.POSTGRESQL) {
-                y.append("    debezium:\n      slot.name: s_").append(env).append('_').append(suffix).append('\n');
+                y.append("    debezium:\n      slot.name: ").append(slot(env)).append('\n');
                 y.append("      publication.name: p_").append(env).append('_').append(suffix).append('\n');
             }
         }

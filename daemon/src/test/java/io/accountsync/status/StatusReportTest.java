@@ -30,6 +30,21 @@ class StatusReportTest {
     }
 
     @Test
+    void shouldSayThatAHaltedCaptureNeedsAReBootstrapAndShowWhy() {
+        String why = "env wiki: the binlog holding it has been purged; changes after GTID 0-1-9 cannot be read any more.";
+        EnvStatus halted = new EnvStatus("wiki", "mariadb", "both", false, "HALTED", "0-1-9", null, null, 9L, null, null,
+                null, 0L, 0.0, true, 0L, 1L, 0L, why, T.minusSeconds(60));
+        DaemonStatus s = new DaemonStatus(DaemonStatus.FROM_DAEMON, T, "RUNNING", T.minusSeconds(120), false, false, 0L,
+                null, List.of(halted));
+
+        String text = StatusReport.render(s, null);
+
+        assertThat(text).contains("wiki  mariadb, both  DOWN")
+                .contains("capture          HALTED, not retried: the log position is gone; re-bootstrap it (last error says how)")
+                .contains("last error       2026-03-01 09:59:00Z: " + why);
+    }
+
+    @Test
     void shouldShowATargetWithoutCaptureLines() {
         DaemonStatus s = new DaemonStatus(DaemonStatus.FROM_DAEMON, T, "RUNNING", T, false, true, 0L, null,
                 List.of(env("lms", "target", true, null, 0L, true)));

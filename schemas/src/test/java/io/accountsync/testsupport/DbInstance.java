@@ -112,6 +112,14 @@ public record DbInstance(String name, Dialect dialect, String host, int port, St
         runScript("start");
     }
 
+    /**
+     * Restarts this instance ({@code ops/dev/databases restart <name>}: a fast shutdown, then a start) and waits until
+     * it accepts connections again. Only for the fault suites' own instances: pg1, pg2 and mariadb are shared.
+     */
+    public void restart() {
+        runScript("restart");
+    }
+
     /** Whether a login to the admin database succeeds within a few seconds. */
     public boolean reachable() {
         Properties props = new Properties();
