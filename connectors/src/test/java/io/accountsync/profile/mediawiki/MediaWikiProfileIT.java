@@ -9,6 +9,7 @@ import io.accountsync.capture.CaptureEngine;
 import io.accountsync.capture.CaptureSettings;
 import io.accountsync.capture.EngineState;
 import io.accountsync.capture.FullReader;
+import io.accountsync.capture.TransactionIds;
 import io.accountsync.connect.ConnectionSettings;
 import io.accountsync.connect.Secret;
 import io.accountsync.model.AccountChange;
@@ -208,7 +209,8 @@ class MediaWikiProfileIT {
             AccountChange echo = awaitChange(w, rows, tom, seen + 4);
             assertThat(edited(w.profile(), echo)).containsExactly(Fields.DISPLAY_NAME);
             assertThat(echo.after()).containsEntry(Fields.DISPLAY_NAME, "Tomás Sawyer");
-            assertThat(echo.txId()).isEqualTo(result.txId());
+            // MariaDB: also marked by the tag its statements carry (known as an echo even if the id were never stored).
+            assertThat(echo.txId()).isEqualTo(d == Dialect.POSTGRESQL ? result.txId() : result.txId() + TransactionIds.OWN_MARK);
         }
     }
 
