@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Memory figures of a process from Linux's /proc. */
+/** Memory and CPU figures of processes from Linux's /proc. */
 final class Procfs {
     private Procfs() {
     }
@@ -57,5 +57,62 @@ final class Procfs {
             return -1;
         }
         return -1;
+    }
+
+    /** Linux reports CPU times in clock ticks of 1/100 s (USER_HZ; 100 on every common architecture). */
+    static final double TICK_MS = 10.0;
+
+    /** User + system CPU of a process so far, in ms ("self" for this JVM), or 0 when unreadable (it exited). */
+    static double cpuMs(String pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            // Fields after the command name (which may contain spaces, in parentheses): utime is the 12th, stime 13th.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_MS;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * CPU so far of every database server process on this machine (PostgreSQL backends, WAL senders and the rest;
+     * mariadbd), in ms. The system's own PostgreSQL and MariaDB services are idle during a run and count for nothing.
+     */
+    static double databaseCpuMs() {
+        double sum = 0;
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String pid = d.getFileName().toString();
+                if (!pid.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String comm = Files.readString(d.resolve("comm")).trim();
+                    if (comm.equals("postgres") || comm.equals("mariadbd") || comm.equals("mysqld")) {
+                        sum += cpuMs(pid);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // exited meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return sum;
+    }
+
+    /** Busy and total CPU time of the whole machine so far (all cores), in ms, from /proc/stat. */
+    static double[] machineCpuMs() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            double total = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            double idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new double[] {(total - idle) * TICK_MS, total * TICK_MS};
+        } catch (IOException | RuntimeException e) {
+            return new double[] {0, 0};
+        }
     }
 }

@@ -95,6 +95,15 @@ final class Report {
         figure("Streaming, generic: changes/s fully propagated (each to 2 targets)", rate, "changes/s",
                 "capture ceiling " + fmt(ceilingMin) + " events/s", share, "≥ 5,000/s and ≥ 0.25× ceiling",
                 both(rate == null ? null : rate >= TARGET_RATE, share == null ? null : share >= TARGET_CEILING_SHARE), null);
+        Double jvmMs = num(streaming, "generic", "burst", "cpu_ms_per_change_jvm");
+        Double dbMs = num(streaming, "generic", "burst", "cpu_ms_per_change_databases");
+        figure("Streaming burst: CPU per propagated change, accountsync's JVM", jvmMs, "ms", null, null, null, null, null);
+        figure("Streaming burst: CPU per propagated change, the database servers (source write, 2 target writes,"
+                + " 3 log decodings)", dbMs, "ms", null, null, null, null, null);
+        figure("Streaming: the CPU bound of this machine (cores ÷ CPU per change)",
+                num(streaming, "generic", "burst", "cpu_bound_changes_per_s"), "changes/s", "databases alone "
+                        + fmt(num(streaming, "generic", "burst", "cpu_bound_changes_per_s_databases_alone")) + " changes/s",
+                null, null, null, null);
         figure("Latency p50 at " + fmt(latRate) + " changes/s", p50, "ms", "naive " + fmt(naiveLatency) + " s",
                 div(naiveLatency == null ? null : naiveLatency * 1000, p50), "≤ 100 ms", le(p50, TARGET_P50_MS), "x faster");
         figure("Latency p95 at " + fmt(latRate) + " changes/s", p95, "ms", null, null, null, null, null);

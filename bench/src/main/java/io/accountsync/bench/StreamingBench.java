@@ -99,6 +99,9 @@ final class StreamingBench {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] writerEnd = new long[3];
         List<Thread> writers = new ArrayList<>();
+        double jvmCpu0 = Procfs.cpuMs("self");
+        double dbCpu0 = Procfs.databaseCpuMs();
+        double[] machine0 = Procfs.machineCpuMs();
         long t0 = System.nanoTime();
         for (int e = 0; e < 3; e++) {
             int env = e;
@@ -151,6 +154,9 @@ final class StreamingBench {
                 c.close();
             }
         }
+        double jvmCpu = Procfs.cpuMs("self") - jvmCpu0;
+        double dbCpu = Procfs.databaseCpuMs() - dbCpu0;
+        double[] machine1 = Procfs.machineCpuMs();
         for (Thread t : writers) {
             t.join();
         }
@@ -173,8 +179,20 @@ final class StreamingBench {
         m.put("echoes_suppressed", (long) (sum(metrics.registry(), Metrics.ECHOES) - echoesBefore));
         m.put("statements_per_change", Stats.round((statementsAtDone - statementsBefore) / k, 2));
         m.put("statements_after_convergence", (long) (statementsAfter - statementsAtDone));
-        Log.info(String.format("streaming burst: %,d changes in %.2f s = %,.0f changes/s (writers offered %,.0f/s)",
-                k, seconds, rate, k / ((writersDone - t0) / 1e9)));
+        // Where the machine's CPU went during the burst, per propagated change: the bench's JVM (the daemon, plus the
+        // writers' and pollers' JDBC work) and every database server process (the source writes, two target writes,
+        // three log decodings per change). Their sum bounds the rate this machine can reach: cores * 1000 / sum.
+        double busy = machine1[0] - machine0[0];
+        double all = machine1[1] - machine0[1];
+        int cores = Runtime.getRuntime().availableProcessors();
+        m.put("cpu_ms_per_change_jvm", Stats.round(jvmCpu / k, 3));
+        m.put("cpu_ms_per_change_databases", Stats.round(dbCpu / k, 3));
+        m.put("machine_busy_fraction", all > 0 ? Stats.round(busy / all, 3) : null);
+        m.put("cpu_bound_changes_per_s", Stats.round(cores * 1000.0 / ((jvmCpu + dbCpu) / k), 0));
+        m.put("cpu_bound_changes_per_s_databases_alone", Stats.round(cores * 1000.0 / (dbCpu / k), 0));
+        Log.info(String.format("streaming burst: %,d changes in %.2f s = %,.0f changes/s (writers offered %,.0f/s);"
+                        + " CPU per change: JVM %.3f ms, databases %.3f ms; machine busy %.0f%%",
+                k, seconds, rate, k / ((writersDone - t0) / 1e9), jvmCpu / k, dbCpu / k, all > 0 ? 100 * busy / all : 0));
         return m;
     }
 

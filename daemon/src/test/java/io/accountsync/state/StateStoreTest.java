@@ -34,6 +34,32 @@ class StateStoreTest {
     }
 
     @Test
+    void shouldLetH2HandOutIdentityValuesWithoutAStoreEvery32() throws Exception {
+        StateStore store = new StateStore(url(), null, null).openForUse();
+        try (Connection c = store.connect(); ResultSet rs = c.createStatement().executeQuery(
+                "select lower(table_name), identity_cache from information_schema.columns where is_identity = 'YES'"
+                        + " order by 1")) {
+            java.util.Map<String, Long> caches = new java.util.TreeMap<>();
+            while (rs.next()) {
+                caches.put(rs.getString(1), rs.getLong(2));
+            }
+            assertThat(caches).containsOnlyKeys("account", "audit_log", "conflict", "outbox", "quarantine")
+                    .allSatisfy((table, cache) -> assertThat(cache).as(table).isEqualTo(StateStore.H2_IDENTITY_CACHE));
+        }
+        // Ids stay in order across a reopen (a gap, never a repeat).
+        long first;
+        try (Connection c = store.connect()) {
+            first = new StateDao(c).createAccount("tom", CLOCK.instant());
+            c.commit();
+        }
+        StateStore again = new StateStore(url(), null, null).openForUse();
+        try (Connection c = again.connect()) {
+            assertThat(new StateDao(c).createAccount("huck", CLOCK.instant())).isGreaterThan(first);
+            c.commit();
+        }
+    }
+
+    @Test
     void shouldRefuseAStoreThatNeedsAnUpgradeAndNameTheCommand() {
         new StateStore(url(), null, null).openForUse();
         StateStore newer = new StateStore(url(), null, null, StateStore.MIGRATIONS, "classpath:db/state-next");
