@@ -210,8 +210,55 @@ final class RowChangeConverter {
         return Duration.ofNanos(nanos);
     }
 
-    private static Instant instant(String iso) {
+    /**
+     * Debezium's ISO-8601 timestamp strings. Nearly all are UTC in one layout ({@code 2024-01-02T03:04:05.123456Z}),
+     * read here by hand: the formatter-based parse was 2.5% of the daemon's CPU in a streaming profile. Anything
+     * else (an offset, a year outside 0000–9999, an invalid field) goes to the full parser.
+     */
+    static Instant instant(String iso) {
+        int n = iso.length();
+        if (n >= 20 && n <= 30 && iso.charAt(n - 1) == 'Z' && iso.charAt(4) == '-' && iso.charAt(7) == '-'
+                && iso.charAt(10) == 'T' && iso.charAt(13) == ':' && iso.charAt(16) == ':') {
+            int year = digits(iso, 0, 4);
+            int month = digits(iso, 5, 7);
+            int day = digits(iso, 8, 10);
+            int hour = digits(iso, 11, 13);
+            int minute = digits(iso, 14, 16);
+            int second = digits(iso, 17, 19);
+            int nanos = 0;
+            boolean ok = year >= 0 && month >= 1 && month <= 12 && day >= 1 && hour >= 0 && hour < 24
+                    && minute >= 0 && minute < 60 && second >= 0 && second < 60;
+            if (ok && n > 20) {
+                int digits = n - 21;
+                ok = iso.charAt(19) == '.' && digits >= 1 && digits <= 9;
+                int fraction = ok ? digits(iso, 20, n - 1) : -1;
+                ok = ok && fraction >= 0;
+                if (ok) {
+                    nanos = fraction;
+                    for (int i = digits; i < 9; i++) {
+                        nanos *= 10;
+                    }
+                }
+            }
+            if (ok && day <= java.time.YearMonth.of(year, month).lengthOfMonth()) {
+                long days = LocalDate.of(year, month, day).toEpochDay();
+                return Instant.ofEpochSecond(days * 86_400L + hour * 3_600L + minute * 60L + second, nanos);
+            }
+        }
         return OffsetDateTime.parse(iso).toInstant();
+    }
+
+    /** The decimal number in {@code s[from, to)}, or -1 if any of those characters is not a digit. */
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private static byte[] bytes(Object value) {

@@ -1,15 +1,18 @@
 package io.accountsync.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.accountsync.model.Dialect;
 import io.accountsync.model.RowChange;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.Date;
@@ -23,6 +26,8 @@ import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RowChangeConverterTest {
 
@@ -215,5 +220,28 @@ class RowChangeConverterTest {
 
     private static SourceRecord record(Struct value) {
         return new SourceRecord(Map.of(), Map.of(), "topic", null, null, value.schema(), value);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2024-01-02T03:04:05.123456Z", "2024-01-02T03:04:05Z",
+            "2024-02-29T23:59:59.999999999Z", "1970-01-01T00:00:00.1Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.5Z",
+            "2024-01-02T03:04:05.123456+02:00", "+12024-01-02T03:04:05Z", "2024-01-02T03:04:05.Z"})
+    void shouldReadTimestampStringsAsTheIsoParserDoes(String iso) {
+        Instant expected;
+        try {
+            expected = OffsetDateTime.parse(iso).toInstant();
+        } catch (DateTimeException e) {
+            assertThatThrownBy(() -> RowChangeConverter.instant(iso)).isInstanceOf(DateTimeException.class);
+            return;
+        }
+        assertThat(RowChangeConverter.instant(iso)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z",
+            "2024-01-01T24:00:00Z", "2024-01-01T00:60:00Z", "2024-01-0xT00:00:00Z"})
+    void shouldRefuseInvalidTimestampsLikeTheIsoParser(String iso) {
+        assertThatThrownBy(() -> OffsetDateTime.parse(iso)).isInstanceOf(DateTimeException.class);
+        assertThatThrownBy(() -> RowChangeConverter.instant(iso)).isInstanceOf(DateTimeException.class);
     }
 }
