@@ -1,6 +1,7 @@
 package io.accountsync.profile.mediawiki;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.accountsync.apply.JdbcPatchWriter;
@@ -332,6 +333,35 @@ class MediaWikiProfileIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    @ParameterizedTest
+    @EnumSource(value = Dialect.class, names = {"POSTGRESQL", "MARIADB"})
+    void shouldNeverCommitAWriteWhoseTransactionIdCouldNotBeRecordedBeforeCommit(Dialect d) throws Exception {
+        Wiki w = wiki(d);
+        long tom;
+        try (Connection c = w.connect()) {
+            tom = MediaWikiFixture.addUser(c, d, "", "Tom sawyer", "Tom Sawyer", "tom@example.org", false);
+        }
+        Patch rename = update(tom, Map.of(Fields.DISPLAY_NAME, "Thomas Sawyer"), Map.of(Fields.DISPLAY_NAME, "Tom Sawyer"));
+        try (PatchWriter writer = writer(w)) {
+            IllegalStateException storeDown = new IllegalStateException("state store unavailable");
+            assertThatThrownBy(() -> writer.write(List.of(rename), tx -> {
+                throw storeDown;
+            })).isSameAs(storeDown);
+            try (Connection c = w.connect()) {
+                String name = MediaWikiFixture.text(MediaWikiFixture.row(c, d, "", tom).get("user_real_name"));
+                // PostgreSQL learns the id before COMMIT: nothing is committed unrecorded. MariaDB learns it only after
+                // COMMIT: the write stands, and its statements' tag marks its echo as accountsync's own instead.
+                assertThat(name).isEqualTo(d == Dialect.POSTGRESQL ? "Tom Sawyer" : "Thomas Sawyer");
+            }
+            // The writer is usable again right away.
+            List<String> recorded = new java.util.ArrayList<>();
+            Patch again = update(tom, Map.of(Fields.DISPLAY_NAME, "Tom S."),
+                    Map.of(Fields.DISPLAY_NAME, d == Dialect.POSTGRESQL ? "Tom Sawyer" : "Thomas Sawyer"));
+            assertThat(writer.write(List.of(again), recorded::add).rows()).isEqualTo(1);
+            assertThat(recorded).singleElement().isNotNull();
+        }
+    }
 
     private static Patch update(long userId, Map<String, String> values, Map<String, String> expected) {
         return new Patch("w", 1, Long.toString(userId), "Tom sawyer", Patch.Kind.UPDATE, values, expected, "test");
