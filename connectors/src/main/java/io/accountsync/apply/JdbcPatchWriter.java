@@ -10,7 +10,6 @@ import io.accountsync.profile.ColumnLimits;
 import io.accountsync.profile.Profile;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -121,17 +120,21 @@ public final class JdbcPatchWriter implements PatchWriter {
             boolean tracked = dialect != Dialect.MYSQL;
             boolean afterCommit = TransactionIds.readAfterCommit(dialect);
             if (rows > 0 && tracked && !afterCommit) {
-                txId = ownTxId(c, dialect);
-                ownTransaction.accept(txId);
+                txId = TransactionIds.read(c, dialect);
+                if (txId != null) {
+                    ownTransaction.accept(txId);
+                }
             }
             if (rows > 0 && tracked && afterCommit) {
                 // The echo may be captured as soon as the commit is visible: judged only once its id is known.
                 commitWindow.lock();
                 try {
                     c.commit();
-                    txId = ownTxId(c, dialect);
+                    txId = TransactionIds.read(c, dialect);
                     c.commit();
-                    ownTransaction.accept(txId);
+                    if (txId != null) {   // null: a server without a binary log, which nothing captures
+                        ownTransaction.accept(txId);
+                    }
                 } finally {
                     commitWindow.unlock();
                 }
@@ -146,13 +149,6 @@ public final class JdbcPatchWriter implements PatchWriter {
             // The caller could not record the transaction as its own (state store): it must not commit unrecorded.
             rollbackQuietly();
             throw e;
-        }
-    }
-
-    private static String ownTxId(Connection c, Dialect dialect) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(TransactionIds.ownTxIdSql(dialect))) {
-            rs.next();
-            return rs.getString(1);
         }
     }
 

@@ -290,8 +290,7 @@ public final class CaptureEngine implements AutoCloseable {
     /** Every message of the failure, uncut: matched by {@link LogRetention#classify}, never logged or kept. */
     private static String wholeText(String message, Throwable error) {
         StringBuilder sb = new StringBuilder(message == null ? "" : message);
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+        for (Throwable t : ErrorMessages.chain(error)) {
             sb.append(" | ").append(t.getMessage());
         }
         return sb.toString();

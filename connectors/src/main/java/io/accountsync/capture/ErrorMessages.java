@@ -95,7 +95,8 @@ public final class ErrorMessages {
         return s;
     }
 
-    private static List<Throwable> chain(Throwable error) {
+    /** {@code error} and its causes, outermost first (a cause seen before ends the chain). */
+    static List<Throwable> chain(Throwable error) {
         List<Throwable> chain = new ArrayList<>();
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {

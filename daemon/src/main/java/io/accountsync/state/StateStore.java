@@ -125,10 +125,6 @@ public final class StateStore {
         return this;
     }
 
-    /** Identity columns whose values the pipeline draws by the thousand (outbox, audit, ...). */
-    static final List<String[]> IDENTITIES = List.of(new String[] {"outbox", "id"}, new String[] {"audit_log", "id"},
-            new String[] {"quarantine", "id"}, new String[] {"conflict", "id"}, new String[] {"account", "global_id"});
-
     /** H2 identity values handed out per write of the sequence to the file. */
     static final long H2_IDENTITY_CACHE = 100_000;
 
@@ -145,17 +141,20 @@ public final class StateStore {
             return;
         }
         try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
-            for (String[] id : IDENTITIES) {
-                try (java.sql.PreparedStatement ps = c.prepareStatement("select identity_cache from information_schema.columns"
-                        + " where lower(table_name) = ? and lower(column_name) = ? and table_schema = current_schema")) {
-                    ps.setString(1, id[0]);
-                    ps.setString(2, id[1]);
-                    try (java.sql.ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && rs.getLong(1) < H2_IDENTITY_CACHE) {
-                            st.execute("alter table " + id[0] + " alter column " + id[1] + " set cache " + H2_IDENTITY_CACHE);
-                        }
+            List<String> alter = new java.util.ArrayList<>();
+            try (java.sql.PreparedStatement ps = c.prepareStatement("select table_name, column_name from"
+                    + " information_schema.columns where is_identity = 'YES' and identity_cache < ?"
+                    + " and table_schema = current_schema")) {
+                ps.setLong(1, H2_IDENTITY_CACHE);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        alter.add("alter table \"" + rs.getString(1) + "\" alter column \"" + rs.getString(2)
+                                + "\" set cache " + H2_IDENTITY_CACHE);
                     }
                 }
+            }
+            for (String sql : alter) {
+                st.execute(sql);
             }
             c.commit();
         } catch (SQLException e) {
