@@ -33,8 +33,14 @@ final class CaptureCeiling {
     private static final String MARK = "C-";
     private static final int WARM_UP = 20_000;
 
+    /**
+     * @param jvmCpuMsPerEvent      CPU of this JVM (Debezium's reader and task threads; the consumer only counts)
+     *                              per event, from the first delivered batch to the last event
+     * @param databaseCpuMsPerEvent CPU of the database servers per event over the same span (log decoding and
+     *                              sending; nothing else runs on them then)
+     */
     record Result(String dialect, long events, double eventsPerSecond, double startToFirstS, double startToLastS,
-                  double writeS, double writeRate) {
+                  double writeS, double writeRate, double jvmCpuMsPerEvent, double databaseCpuMsPerEvent) {
         Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("events", events);
@@ -44,6 +50,8 @@ final class CaptureCeiling {
             m.put("events_per_s_including_start", Stats.round(events / startToLastS, 0));
             m.put("source_write_s", Stats.round(writeS, 2));
             m.put("source_write_rate", Stats.round(writeRate, 0));
+            m.put("cpu_ms_per_event_jvm", Stats.round(jvmCpuMsPerEvent, 4));
+            m.put("cpu_ms_per_event_databases", Stats.round(databaseCpuMsPerEvent, 4));
             return m;
         }
     }
@@ -88,10 +96,13 @@ final class CaptureCeiling {
             Counter counter = backlog(db, MARK, n, settings, Duration.ofSeconds(120 + n / 1000));
             double span = (counter.lastAt - counter.firstAt) / 1e9;
             double rate = span > 0 ? (n - counter.firstBatch) / span : Double.NaN;
+            long counted = n - counter.firstBatch;
             Result r = new Result(db.dialect().configName(), n, rate, (counter.firstAt - t0) / 1e9,
-                    (counter.lastAt - t0) / 1e9, writeS, n / writeS);
-            Log.info(String.format("capture ceiling %s: %,d events, %,.0f events/s (start to first batch %.2f s)",
-                    r.dialect(), n, rate, r.startToFirstS()));
+                    (counter.lastAt - t0) / 1e9, writeS, n / writeS, (counter.jvmCpuLast - counter.jvmCpuFirst) / counted,
+                    (counter.dbCpuLast - counter.dbCpuFirst) / counted);
+            Log.info(String.format("capture ceiling %s: %,d events, %,.0f events/s (start to first batch %.2f s);"
+                            + " CPU per event: JVM %.4f ms, databases %.4f ms",
+                    r.dialect(), n, rate, r.startToFirstS(), r.jvmCpuMsPerEvent(), r.databaseCpuMsPerEvent()));
             return r;
         }
     }
@@ -162,6 +173,10 @@ final class CaptureCeiling {
         volatile long firstAt;
         volatile long lastAt;
         volatile long firstBatch;
+        volatile double jvmCpuFirst;
+        volatile double jvmCpuLast;
+        volatile double dbCpuFirst;
+        volatile double dbCpuLast;
 
         Counter(String mark, long expected) {
             this.mark = mark;
@@ -184,9 +199,13 @@ final class CaptureCeiling {
             if (firstAt == 0) {
                 firstAt = now;
                 firstBatch = n;
+                jvmCpuFirst = Procfs.cpuMs("self");
+                dbCpuFirst = Procfs.databaseCpuMs();
             }
             if (seen.addAndGet(n) >= expected && lastAt == 0) {
                 lastAt = now;
+                jvmCpuLast = Procfs.cpuMs("self");
+                dbCpuLast = Procfs.databaseCpuMs();
             }
         }
 

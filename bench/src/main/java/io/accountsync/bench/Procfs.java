@@ -3,6 +3,8 @@ package io.accountsync.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Memory and CPU figures of processes from Linux's /proc. */
 final class Procfs {
@@ -99,6 +101,53 @@ final class Procfs {
             return 0;
         }
         return sum;
+    }
+
+    /**
+     * CPU so far of this JVM's threads, in ms, summed by what they do (Linux keeps the first 15 characters of a
+     * Java thread's name): Debezium's log readers ({@code debezium-*} coordinators, {@code blc-*} binlog clients);
+     * the engine's task threads ({@code pool-*}, renamed {@code capture-ENV-poll} by accountsync), which convert
+     * each record and run accountsync's merge on it;
+     * accountsync's apply workers ({@code apply-*}); this bench's own writers and pollers; the garbage collector;
+     * the JIT compilers; and the rest, by name. Threads that exited meanwhile are not counted.
+     */
+    static Map<String, Double> jvmThreadCpuMs() {
+        Map<String, Double> sum = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).trim();
+                    sum.merge(threadGroup(comm), cpuMs("self/task/" + t.getFileName()), Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // exited meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return sum;
+        }
+        return sum;
+    }
+
+    static String threadGroup(String comm) {
+        if (comm.startsWith("debezium-") || comm.startsWith("blc-")) {
+            return "debezium_log_readers";
+        }
+        if (comm.startsWith("pool-") || (comm.startsWith("capture-") && comm.endsWith("-poll"))) {
+            return "engine_tasks_convert_and_merge";   // the engine's task threads, named capture-ENV-poll once they run
+        }
+        if (comm.startsWith("apply-")) {
+            return "apply_workers";
+        }
+        if (comm.startsWith("bench-") || comm.equals("main")) {
+            return "bench_writers_and_pollers";
+        }
+        if (comm.startsWith("GC ") || comm.startsWith("G1 ") || comm.startsWith("VM ")) {
+            return "jvm_gc";
+        }
+        if (comm.startsWith("C1 ") || comm.startsWith("C2 ")) {
+            return "jvm_jit";
+        }
+        return "other:" + comm.replaceAll("[0-9]+", "#");
     }
 
     /** Busy and total CPU time of the whole machine so far (all cores), in ms, from /proc/stat. */

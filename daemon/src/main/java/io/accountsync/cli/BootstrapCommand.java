@@ -17,9 +17,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,34 +87,65 @@ final class BootstrapCommand implements Callable<Integer> {
         }
         Map<String, EnvironmentRuntime> envs = Wiring.environments(cfg);
         ConsoleProgress progress = new ConsoleProgress(err, System.console() != null);
-        Bootstrap.Result result = new Bootstrap(store, envs, Wiring.policy(cfg), clock, progress,
-                Wiring.stagingDir(cfg, dryRun)).run();
-        BootstrapSummary summary = result.summary();
         Metrics metrics = new Metrics();
         EchoRegistry echoes = new EchoRegistry(clock);
-        long planned;
-        try (Connection c = store.connect()) {
-            planned = new StateDao(c).count("outbox");
-            c.commit();
-        }
-        progress.applying(planned);
-        long applied = 0;
-        for (EnvironmentRuntime env : envs.values()) {
-            if (!env.config().writes()) {
-                continue;
+        // Every environment's writes at once, one thread each, while the merge still plans: they go to different
+        // databases, one environment's slow writes do not hold up the others, and writing overlaps merging.
+        AtomicBoolean merging = new AtomicBoolean(true);
+        AtomicLong applied = new AtomicLong();
+        Map<String, Future<Long>> drains = new LinkedHashMap<>();
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bootstrap-apply");
+            t.setDaemon(true);
+            return t;
+        });
+        BootstrapSummary summary;
+        try {
+            Map<String, ApplyWorker> workers = new LinkedHashMap<>();
+            for (EnvironmentRuntime env : envs.values()) {
+                if (env.config().writes()) {
+                    workers.put(env.name(), new ApplyWorker(env, Wiring.writer(cfg, env, dryRun, true, clock), store,
+                            echoes, metrics, clock, cfg.apply().batchSize(), cfg.apply().retryInitial(),
+                            cfg.apply().retryMax()));
+                }
             }
-            ApplyWorker worker = new ApplyWorker(env, Wiring.writer(cfg, env, dryRun, true, clock), store, echoes, metrics,
-                    clock, cfg.apply().batchSize(), cfg.apply().retryInitial(), cfg.apply().retryMax());
-            try {
-                applied += worker.drain(8);
-            } catch (ApplyException e) {
+            Bootstrap.Result result = new Bootstrap(store, envs, Wiring.policy(cfg), clock, progress,
+                    Wiring.stagingDir(cfg, dryRun)).run(() -> workers.forEach((name, worker) ->
+                    drains.put(name, pool.submit(() -> {
+                        long n = worker.drain(8, merging::get);
+                        applied.addAndGet(n);
+                        return n;
+                    }))));
+            summary = result.summary();
+            merging.set(false);
+            long planned;
+            try (Connection c = store.connect()) {
+                planned = new StateDao(c).count("outbox") + applied.get();
+                c.commit();
+            }
+            progress.applying(planned);
+            List<String> failed = new ArrayList<>();
+            for (Map.Entry<String, Future<Long>> d : drains.entrySet()) {
+                try {
+                    d.getValue().get();
+                    progress.applied(applied.get());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof ApplyException)) {
+                        throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
+                    }
+                    failed.add("error: writing to " + d.getKey() + " failed: " + e.getCause().getMessage());
+                    failed.add("the state store keeps the remaining writes; `accountsync run` applies them when "
+                            + d.getKey() + " is writable");
+                }
+            }
+            if (!failed.isEmpty()) {
                 progress.finished();
-                err.println("error: writing to " + env.name() + " failed: " + e.getMessage());
-                err.println("the state store keeps the remaining writes; `accountsync run` applies them when "
-                        + env.name() + " is writable");
+                failed.forEach(err::println);
                 return 1;
             }
-            progress.applied(applied);
+        } finally {
+            merging.set(false);
+            pool.shutdownNow();
         }
         progress.finished();
         try (Connection c = store.connect()) {

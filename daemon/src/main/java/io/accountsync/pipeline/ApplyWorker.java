@@ -126,14 +126,28 @@ public final class ApplyWorker implements Runnable {
      * @return patches applied
      */
     public long drain(int maxAttempts) throws ApplyException, SQLException, InterruptedException {
+        return drain(maxAttempts, () -> false);
+    }
+
+    /**
+     * Like {@link #drain(int)}, while another thread still plans patches: an empty outbox is waited on (briefly)
+     * as long as {@code planning} says so, and the drain ends once it is empty after planning ended.
+     */
+    public long drain(int maxAttempts, java.util.function.BooleanSupplier planning)
+            throws ApplyException, SQLException, InterruptedException {
         MDC.put("env", env.name());
         long done = 0;
         Duration backoff = retryInitial;
         int attempts = 0;
         while (true) {
+            boolean more = planning.getAsBoolean();   // read before the outbox: nothing planned after it is missed
             List<OutboxEntry> batch = new StateDao(connection()).outbox(env.name(), batchSize);
             connection.commit();
             if (batch.isEmpty()) {
+                if (more) {
+                    Thread.sleep(100);
+                    continue;
+                }
                 closeConnection();
                 writer.close();
                 return done;

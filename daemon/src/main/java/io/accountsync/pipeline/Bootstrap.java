@@ -79,12 +79,21 @@ public final class Bootstrap {
     }
 
     public Result run() throws Exception {
+        return run(() -> { });
+    }
+
+    /**
+     * @param wiped called once the store is wiped, before anything is read: from then on the outbox holds only
+     *              this bootstrap's patches, committed person by person (writers may start draining it)
+     */
+    public Result run(Runnable wiped) throws Exception {
         BootstrapSummary summary = new BootstrapSummary();
         Map<String, FullReader.ReadMark> marks = new LinkedHashMap<>();
         try (Connection c = store.connect()) {
             new StateDao(c).wipe();
             c.commit();
         }
+        wiped.run();
         try (StagingFiles staging = new StagingFiles(scratch)) {
             for (EnvironmentRuntime env : envs.values()) {
                 if (env.config().reads()) {

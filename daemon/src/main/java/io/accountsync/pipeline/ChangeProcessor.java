@@ -16,6 +16,7 @@ import io.accountsync.plan.Planner;
 import io.accountsync.plan.Target;
 import io.accountsync.state.BatchState;
 import io.accountsync.state.CanonicalValue;
+import io.accountsync.state.StateCache;
 import io.accountsync.state.StateDao;
 import io.accountsync.state.StateStore;
 import java.sql.Connection;
@@ -47,6 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangeProcessor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeProcessor.class);
+    private static final long PROGRESS_EVERY_MS = 1000;
 
     private final StateStore store;
     private final Map<String, EnvironmentRuntime> envs;
@@ -59,11 +61,28 @@ public final class ChangeProcessor implements AutoCloseable {
     private final List<Target> targets;
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final Map<String, FullReader.ReadMark> readMarks = new ConcurrentHashMap<>();
+    private final StateCache cache;
+    /** Per environment: captured events not yet counted in its env_state row, and when that row was last written. */
+    private final Map<String, Progress> progress = new HashMap<>();
     private Connection connection;
     private volatile boolean closing;
 
+    /**
+     * A processor beside a running daemon (a CLI command): it keeps no state between batches and tells the
+     * daemon's cache when it changed account state.
+     */
     public ChangeProcessor(StateStore store, Map<String, EnvironmentRuntime> envs, EchoRegistry echoes, Metrics metrics,
                            Clock clock, MergePolicy policy, Consumer<String> wakeApply) {
+        this(store, envs, echoes, metrics, clock, policy, wakeApply, null);
+    }
+
+    /**
+     * @param cache the daemon's account state across batches (the daemon is then the store's streaming writer);
+     *              null for a processor run beside a daemon
+     */
+    public ChangeProcessor(StateStore store, Map<String, EnvironmentRuntime> envs, EchoRegistry echoes, Metrics metrics,
+                           Clock clock, MergePolicy policy, Consumer<String> wakeApply, StateCache cache) {
+        this.cache = cache;
         this.store = store;
         this.envs = envs;
         this.echoes = echoes;
@@ -147,7 +166,10 @@ public final class ChangeProcessor implements AutoCloseable {
             try {
                 Connection c = connection();
                 StateDao dao = new StateDao(c);
-                BatchState state = new BatchState(dao, env);
+                if (cache != null) {
+                    cache.validate(dao);
+                }
+                BatchState state = new BatchState(dao, env, cache);
                 Map<String, String> keys = new HashMap<>();
                 for (AccountChange change : changes) {
                     String key = change.username() == null ? null : source.profile().correlationKey(change.username());
@@ -164,17 +186,35 @@ public final class ChangeProcessor implements AutoCloseable {
                 for (AccountChange change : changes) {
                     handle(state, source, change, now, touched);
                 }
+                boolean changed = state.changesState();
                 state.flush(now);
-                if (position != null) {
-                    dao.envProgress(env, position, commitTime, events, now);
+                if (changed && cache == null) {
+                    StateCache.changedElsewhere(dao, now);
+                }
+                // A batch that changed nothing (echoes, rewrites of the same values) writes nothing either: its
+                // position and event count go with the next write, at least once a second, and at close. The
+                // position is shown by `status`; replays are recognised per account, not from it.
+                Progress p = progress.computeIfAbsent(env, e -> new Progress());
+                boolean writeProgress = position != null && (changed || now.toEpochMilli() - p.writtenAt >= PROGRESS_EVERY_MS);
+                if (writeProgress) {
+                    dao.envProgress(env, position, commitTime, (int) (p.events + events), now);
                 }
                 c.commit();
+                state.publish();
+                if (writeProgress) {
+                    p.written(now);
+                } else if (position != null) {
+                    p.pending(position, commitTime, events);
+                }
                 if (commitTime != null) {
                     metrics.recordCaptureLag(env, Duration.between(commitTime, clock.instant()));
                     metrics.recordLastEvent(env, clock.instant());
                 }
             } catch (SQLException | RuntimeException e) {
                 rollbackAndClose();
+                if (cache != null) {
+                    cache.clear();
+                }
                 throw e;
             }
             touched.forEach(wakeApply);
@@ -278,6 +318,47 @@ public final class ChangeProcessor implements AutoCloseable {
         }
     }
 
+    /** An environment's capture progress not yet written to its env_state row. */
+    private static final class Progress {
+        long events;
+        long writtenAt;
+        String position;
+        Instant commitTime;
+
+        void pending(String position, Instant commitTime, int events) {
+            this.position = position;
+            this.commitTime = commitTime;
+            this.events += events;
+        }
+
+        void written(Instant at) {
+            events = 0;
+            position = null;
+            writtenAt = at.toEpochMilli();
+        }
+    }
+
+    /** Writes the progress of batches that changed nothing, so that `status` of a stopped daemon is exact. */
+    private void writePendingProgress() {
+        if (progress.values().stream().allMatch(p -> p.position == null)) {
+            return;
+        }
+        try {
+            Connection c = connection();
+            StateDao dao = new StateDao(c);
+            Instant now = clock.instant();
+            for (Map.Entry<String, Progress> e : progress.entrySet()) {
+                if (e.getValue().position != null) {
+                    dao.envProgress(e.getKey(), e.getValue().position, e.getValue().commitTime, (int) e.getValue().events, now);
+                }
+            }
+            c.commit();
+            progress.values().forEach(p -> p.written(now));
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("could not record the last capture positions for status: {}", e.getMessage());
+        }
+    }
+
     private static Map<String, String> mapOf(String k, String v) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(k, v);
@@ -316,6 +397,11 @@ public final class ChangeProcessor implements AutoCloseable {
     @Override
     public synchronized void close() {
         closing = true;
+        if (cache != null && cache.enabled()) {
+            LOG.info("state cache: {} accounts held, {} lookups answered from memory, {} from the store", cache.size(),
+                    cache.hits(), cache.misses());
+        }
+        writePendingProgress();
         rollbackAndClose();
     }
 }

@@ -606,6 +606,7 @@ public final class StateDao {
                 st.executeUpdate("delete from " + t);
             }
         }
+        StateCache.changedElsewhere(this, Instant.now());
     }
 
     /** Audit entries of one account, oldest first. */

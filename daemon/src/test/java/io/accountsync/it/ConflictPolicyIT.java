@@ -169,5 +169,22 @@ class ConflictPolicyIT {
         assertThat(fx.row("a", "ann").fullName()).isIn("Ann from B", "Ann from C");
         DaemonProcess.Result list = DaemonProcess.run(fx.processEnv(), LOGS.resolve("stream-skip-list.log"), "conflicts", "list", "-c", config.toString());
         assertThat(list.output()).contains("ann").contains("concurrent").contains("Ann from B").contains("Ann from C");
+
+        // Resolved by an operator while the daemon runs (and holds Ann's state in memory): the choice reaches
+        // everyone, and the next edit is no longer held back.
+        DaemonProcess.Result resolve = DaemonProcess.run(fx.processEnv(), LOGS.resolve("stream-skip-resolve.log"),
+                "conflicts", "resolve", "ann", "--take", "b", "-c", config.toString());
+        assertThat(resolve.exitCode()).as(resolve.output()).isZero();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            for (String env : ThreeEnvFixture.ENVS) {
+                assertThat(fx.row(env, "ann").fullName()).as(env).isEqualTo("Ann from B");
+            }
+        });
+        fx.update("c", "ann", "full_name", "Ann, later");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            for (String env : ThreeEnvFixture.ENVS) {
+                assertThat(fx.row(env, "ann").fullName()).as(env).isEqualTo("Ann, later");
+            }
+        });
     }
 }
