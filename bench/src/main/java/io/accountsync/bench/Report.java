@@ -92,6 +92,15 @@ final class Report {
 
         figure("Capture ceiling, PostgreSQL (Debezium alone, backlog)", pg, "events/s", null, null, null, null, null);
         figure("Capture ceiling, MariaDB (Debezium alone, backlog)", maria, "events/s", null, null, null, null, null);
+        for (String d : List.of("postgresql", "mariadb")) {
+            Double jvm = num(report, "capture_ceiling", d, "cpu_ms_per_event_jvm");
+            Double db = num(report, "capture_ceiling", d, "cpu_ms_per_event_databases");
+            if (jvm != null && db != null) {
+                figure("Capture ceiling, " + (d.equals("mariadb") ? "MariaDB" : "PostgreSQL")
+                        + ": CPU per event, Debezium's JVM + the database server", Stats.round(jvm + db, 4), "ms",
+                        "JVM " + fmt4(jvm) + " + database " + fmt4(db) + " ms", null, null, null, null);
+            }
+        }
         figure("Streaming, generic: changes/s fully propagated (each to 2 targets)", rate, "changes/s",
                 "capture ceiling " + fmt(ceilingMin) + " events/s", share, "≥ 5,000/s and ≥ 0.25× ceiling",
                 both(rate == null ? null : rate >= TARGET_RATE, share == null ? null : share >= TARGET_CEILING_SHARE), null);
@@ -104,6 +113,18 @@ final class Report {
                 num(streaming, "generic", "burst", "cpu_bound_changes_per_s"), "changes/s", "databases alone "
                         + fmt(num(streaming, "generic", "burst", "cpu_bound_changes_per_s_databases_alone")) + " changes/s",
                 null, null, null, null);
+        String[][] groups = {{"debezium_log_readers", "Debezium's log readers"},
+            {"engine_tasks_convert_and_merge", "the engine's task threads (convert, merge)"},
+            {"apply_workers", "the apply workers"}, {"jvm_gc", "garbage collection"}, {"jvm_jit", "the JIT compilers"}};
+        for (String[] g : groups) {
+            Double ms = num(streaming, "generic", "burst", "cpu_ms_per_change_jvm_by_threads", g[0]);
+            if (ms != null) {
+                figure("Streaming burst: JVM CPU per change, " + g[1], ms, "ms", null, null, null, null, null);
+            }
+        }
+        figure("Streaming: the floor here, Debezium's log readers and the databases alone (cores ÷ their CPU per change)",
+                num(streaming, "generic", "burst", "cpu_bound_changes_per_s_debezium_readers_and_databases"), "changes/s",
+                null, null, null, null, null);
         figure("Latency p50 at " + fmt(latRate) + " changes/s", p50, "ms", "naive " + fmt(naiveLatency) + " s",
                 div(naiveLatency == null ? null : naiveLatency * 1000, p50), "≤ 100 ms", le(p50, TARGET_P50_MS), "x faster");
         figure("Latency p95 at " + fmt(latRate) + " changes/s", p95, "ms", null, null, null, null, null);
@@ -230,6 +251,10 @@ final class Report {
 
     /** A number at a path of nested maps, or null. */
     @SuppressWarnings("unchecked")
+    private static String fmt4(Double v) {
+        return v == null ? "n/a" : String.format(java.util.Locale.ROOT, "%.4f", v);
+    }
+
     static Double num(Map<String, Object> root, String... path) {
         Object o = root;
         for (String p : path) {

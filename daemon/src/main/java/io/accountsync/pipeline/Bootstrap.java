@@ -8,6 +8,7 @@ import io.accountsync.model.AccountChange;
 import io.accountsync.model.Patch;
 import io.accountsync.plan.Planner;
 import io.accountsync.plan.Target;
+import io.accountsync.state.BulkLoad;
 import io.accountsync.state.CanonicalValue;
 import io.accountsync.state.StateDao;
 import io.accountsync.state.StateStore;
@@ -92,6 +93,7 @@ public final class Bootstrap {
         try (Connection c = store.connect()) {
             new StateDao(c).wipe();
             c.commit();
+            BulkLoad.prepare(c);
         }
         wiped.run();
         try (StagingFiles staging = new StagingFiles(scratch)) {
@@ -173,6 +175,7 @@ public final class Bootstrap {
             Writer w = new Writer(writer, now);
             staging.forEachPerson(p -> person(p.key(), p.locals(), w, summary));
             w.flush();
+            BulkLoad.build(writer);
             progress.merged(summary.accounts);
             try (Statement st = writer.createStatement()) {
                 st.executeUpdate("alter table account alter column global_id restart with " + (w.nextId + 1));

@@ -53,4 +53,9 @@ class StateStorePostgresIT {
             assertThat(dao.ownTransactions(now.minusSeconds(1))).containsEntry("b", List.of("0-1-42"));
         }
     }
+
+    @Test
+    void shouldDropTheKeysWhileLoadingAndBuildThemAfterOnPostgres() throws Exception {
+        BulkLoadChecks.check(new StateStore(pg.jdbcUrl(database), pg.user(), Secret.of(pg.password())).openForUse());
+    }
 }
