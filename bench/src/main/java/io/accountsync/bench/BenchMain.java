@@ -23,8 +23,7 @@ import java.util.Set;
  * <p>Sections ({@code --only}, comma-separated): capture, streaming, apps, bootstrap, naive. Size keys: see
  * {@link Sizes#json()}. {@code --state-store postgresql} puts the daemons' state store on pg1 instead of the
  * default H2 file; {@code --h2-options ";K=V"} appends options to the H2 URL and {@code --debezium K=V} adds a
- * Debezium property to every environment, {@code --state-cache N} sets the daemons' {@code state_store.cache_accounts}
- * (experiments; all are recorded in the report).
+ * Debezium property to every environment (experiments; both are recorded in the report).
  */
 public final class BenchMain {
     static final List<String> SECTIONS = List.of("capture", "streaming", "apps", "bootstrap", "naive");
@@ -39,7 +38,7 @@ public final class BenchMain {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: ops/bench [--short] [--out DIR] [--only " + String.join(",", SECTIONS)
-                    + "] [--size KEY=N]... [--probe-jvm \"OPTS\"] [--state-store h2|postgresql] [--h2-options \";K=V\"] [--state-cache N] [--debezium K=V]...");
+                    + "] [--size KEY=N]... [--probe-jvm \"OPTS\"] [--state-store h2|postgresql] [--h2-options \";K=V\"] [--debezium K=V]...");
             System.exit(2);
         }
     }
@@ -90,7 +89,6 @@ public final class BenchMain {
                     Farm.DEBEZIUM.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
                 case "--h2-options" -> Farm.h2Options = value(args, ++i, "--h2-options");
-                case "--state-cache" -> Farm.stateCache = Integer.parseInt(value(args, ++i, "--state-cache"));
                 case "--probe-jvm" -> probeJvm.addAll(Arrays.asList(value(args, ++i, "--probe-jvm").trim().split("\\s+")));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -110,7 +108,6 @@ public final class BenchMain {
         report.put("sections", new ArrayList<>(only));
         report.put("state_store", Farm.stateStoreKind + Farm.h2Options);
         report.put("debezium_overrides", new LinkedHashMap<>(Farm.DEBEZIUM));
-        report.put("state_cache_accounts", Farm.stateCache == null ? "default" : Farm.stateCache);
         report.put("probe_jvm_options", probeJvm);
         long t0 = System.nanoTime();
         Log.info("mode " + report.get("mode") + ", sections " + only + ", sizes " + sizes.json());

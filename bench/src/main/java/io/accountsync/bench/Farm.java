@@ -27,8 +27,6 @@ final class Farm implements AutoCloseable {
     static volatile String stateStoreKind = "h2";
     /** Options appended to the default H2 URL (e.g. {@code ;DB_CLOSE_DELAY=-1}), for experiments. */
     static volatile String h2Options = "";
-    /** {@code state_store.cache_accounts} of the daemons, or null for the default. */
-    static volatile Integer stateCache;
     /** Debezium properties added to every environment (experiments, e.g. {@code poll.interval.ms=5}). */
     static final Map<String, String> DEBEZIUM = new LinkedHashMap<>();
 
@@ -123,23 +121,19 @@ final class Farm implements AutoCloseable {
     }
 
     private String stateStore(Path dataDir) {
-        StringBuilder y = new StringBuilder();
         if ("postgresql".equals(stateStoreKind)) {
             if (stateDb == null) {
                 stateDb = UsersDb.empty(TestDatabases.pg1(), "benchstate");
             }
             DbInstance in = stateDb.instance();
-            y.append("  url: jdbc:postgresql://").append(in.host()).append(':').append(in.port()).append('/')
-                    .append(stateDb.database()).append("\n  user: ").append(in.user())
-                    .append("\n  password: ${").append(PASSWORD_VAR).append("}\n");
-        } else if (!h2Options.isEmpty()) {
-            y.append("  url: \"jdbc:h2:file:").append(dataDir.resolve("state").resolve("accountsync").toAbsolutePath())
-                    .append(";AUTO_SERVER=TRUE").append(h2Options).append("\"\n");
+            return "state_store:\n  url: jdbc:postgresql://" + in.host() + ":" + in.port() + "/" + stateDb.database()
+                    + "\n  user: " + in.user() + "\n  password: ${" + PASSWORD_VAR + "}\n";
         }
-        if (stateCache != null) {
-            y.append("  cache_accounts: ").append(stateCache).append('\n');
+        if (!h2Options.isEmpty()) {
+            return "state_store:\n  url: \"jdbc:h2:file:" + dataDir.resolve("state").resolve("accountsync").toAbsolutePath()
+                    + ";AUTO_SERVER=TRUE" + h2Options + "\"\n";
         }
-        return y.isEmpty() ? "" : "state_store:\n" + y;
+        return "";
     }
 
     /** Loads a configuration written by {@link #writeConfig}, with this farm's password. */

@@ -11,7 +11,6 @@ import io.accountsync.pipeline.Wiring;
 import io.accountsync.plan.Planner;
 import io.accountsync.plan.Target;
 import io.accountsync.state.CanonicalValue;
-import io.accountsync.state.StateCache;
 import io.accountsync.state.StateDao;
 import io.accountsync.state.StateStore;
 import java.io.PrintWriter;
@@ -208,7 +207,6 @@ final class ConflictsCommand implements Callable<Integer> {
                 }
                 dao.audit(gid, source, "resolve", String.join(",", chosen.keySet()), resolution.trim()
                         + "; planned " + patches.size() + " write(s)", now, now);
-                StateCache.changedElsewhere(dao, now);   // a running daemon must not merge on what it held before
                 c.commit();
                 out.println("resolved account #" + gid + ": " + chosen.keySet() + " from " + source + "; " + patches.size()
                         + " write(s) planned (the running daemon applies them, or the next `accountsync run`)");

@@ -221,11 +221,7 @@ final class ConfigBinder {
             problems.add(new ConfigProblem("state_store", "set password or password_file, not both"));
         }
         Secret secret = password != null ? password : passwordFile;
-        Integer cacheAccounts = get(ConfigKeys.STATE_STORE_CACHE_ACCOUNTS, null);
-        if (cacheAccounts == null) {
-            return null;
-        }
-        return build("state_store", () -> new StateStoreConfig(url, user, secret, cacheAccounts));
+        return build("state_store", () -> new StateStoreConfig(url, user, secret));
     }
 
     private MetricsConfig metrics() {

@@ -69,12 +69,6 @@ public final class ConfigKeys {
             ValueType.secretFile(), null,
             "File holding the state store password (trailing newline dropped); not together with `password`."));
 
-    public static final ConfigKey<Integer> STATE_STORE_CACHE_ACCOUNTS = declare(ConfigKey.optional("state_store.cache_accounts",
-            ValueType.integer(0, 10_000_000), StateStoreConfig.DEFAULT_CACHE_ACCOUNTS,
-            "Accounts whose links, canonical values and open conflicts the daemon keeps in memory between captured "
-                    + "batches (roughly 2 KB each with three environments; the least recently used go first), so that a batch of known accounts, "
-                    + "echoes above all, reads nothing from the store; 0 reads every batch's accounts from the store."));
-
     public static final ConfigKey<Boolean> METRICS_ENABLED = declare(ConfigKey.optional("metrics.enabled", ValueType.bool(), true,
             "Serve Prometheus `/metrics`, `/health/live`, `/health/ready` (also `/health`) and `/status` (JSON)."));
     public static final ConfigKey<String> METRICS_HOST = declare(ConfigKey.optional("metrics.host", ValueType.string(), "127.0.0.1",

@@ -10,12 +10,8 @@ import java.nio.file.Path;
  *                 default H2 file under the data directory
  * @param user     the database user, or null
  * @param password the password (prints as [hidden]), or null
- * @param cacheAccounts accounts whose state the daemon keeps in memory between captured batches (0: none)
  */
-public record StateStoreConfig(String url, String user, Secret password, int cacheAccounts) {
-
-    /** The default of {@code state_store.cache_accounts}. */
-    public static final int DEFAULT_CACHE_ACCOUNTS = 20_000;
+public record StateStoreConfig(String url, String user, Secret password) {
 
     /** The state store's file name (without H2's suffix) under {@code <data_dir>/state}. */
     public static final String DEFAULT_H2_NAME = "accountsync";
@@ -24,13 +20,6 @@ public record StateStoreConfig(String url, String user, Secret password, int cac
         if (url != null && !(url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:h2:"))) {
             throw new IllegalArgumentException("state store url must start with jdbc:postgresql: or jdbc:h2:");
         }
-        if (cacheAccounts < 0) {
-            throw new IllegalArgumentException("state store cache_accounts must not be negative");
-        }
-    }
-
-    public StateStoreConfig(String url, String user, Secret password) {
-        this(url, user, password, DEFAULT_CACHE_ACCOUNTS);
     }
 
     /** The configured URL, or the default H2 file {@code <dataDir>/state/accountsync}. */

@@ -16,7 +16,6 @@ import io.accountsync.plan.Planner;
 import io.accountsync.plan.Target;
 import io.accountsync.state.BatchState;
 import io.accountsync.state.CanonicalValue;
-import io.accountsync.state.StateCache;
 import io.accountsync.state.StateDao;
 import io.accountsync.state.StateStore;
 import java.sql.Connection;
@@ -61,28 +60,13 @@ public final class ChangeProcessor implements AutoCloseable {
     private final List<Target> targets;
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final Map<String, FullReader.ReadMark> readMarks = new ConcurrentHashMap<>();
-    private final StateCache cache;
     /** Per environment: captured events not yet counted in its env_state row, and when that row was last written. */
     private final Map<String, Progress> progress = new HashMap<>();
     private Connection connection;
     private volatile boolean closing;
 
-    /**
-     * A processor beside a running daemon (a CLI command): it keeps no state between batches and tells the
-     * daemon's cache when it changed account state.
-     */
     public ChangeProcessor(StateStore store, Map<String, EnvironmentRuntime> envs, EchoRegistry echoes, Metrics metrics,
                            Clock clock, MergePolicy policy, Consumer<String> wakeApply) {
-        this(store, envs, echoes, metrics, clock, policy, wakeApply, null);
-    }
-
-    /**
-     * @param cache the daemon's account state across batches (the daemon is then the store's streaming writer);
-     *              null for a processor run beside a daemon
-     */
-    public ChangeProcessor(StateStore store, Map<String, EnvironmentRuntime> envs, EchoRegistry echoes, Metrics metrics,
-                           Clock clock, MergePolicy policy, Consumer<String> wakeApply, StateCache cache) {
-        this.cache = cache;
         this.store = store;
         this.envs = envs;
         this.echoes = echoes;
@@ -166,10 +150,7 @@ public final class ChangeProcessor implements AutoCloseable {
             try {
                 Connection c = connection();
                 StateDao dao = new StateDao(c);
-                if (cache != null) {
-                    cache.validate(dao);
-                }
-                BatchState state = new BatchState(dao, env, cache);
+                BatchState state = new BatchState(dao, env);
                 Map<String, String> keys = new HashMap<>();
                 for (AccountChange change : changes) {
                     String key = change.username() == null ? null : source.profile().correlationKey(change.username());
@@ -188,9 +169,6 @@ public final class ChangeProcessor implements AutoCloseable {
                 }
                 boolean changed = state.changesState();
                 state.flush(now);
-                if (changed && cache == null) {
-                    StateCache.changedElsewhere(dao, now);
-                }
                 // A batch that changed nothing (echoes, rewrites of the same values) writes nothing either: its
                 // position and event count go with the next write, at least once a second, and at close. The
                 // position is shown by `status`; replays are recognised per account, not from it.
@@ -200,7 +178,6 @@ public final class ChangeProcessor implements AutoCloseable {
                     dao.envProgress(env, position, commitTime, (int) (p.events + events), now);
                 }
                 c.commit();
-                state.publish();
                 if (writeProgress) {
                     p.written(now);
                 } else if (position != null) {
@@ -212,9 +189,6 @@ public final class ChangeProcessor implements AutoCloseable {
                 }
             } catch (SQLException | RuntimeException e) {
                 rollbackAndClose();
-                if (cache != null) {
-                    cache.clear();
-                }
                 throw e;
             }
             touched.forEach(wakeApply);
@@ -397,10 +371,6 @@ public final class ChangeProcessor implements AutoCloseable {
     @Override
     public synchronized void close() {
         closing = true;
-        if (cache != null && cache.enabled()) {
-            LOG.info("state cache: {} accounts held, {} lookups answered from memory, {} from the store", cache.size(),
-                    cache.hits(), cache.misses());
-        }
         writePendingProgress();
         rollbackAndClose();
     }

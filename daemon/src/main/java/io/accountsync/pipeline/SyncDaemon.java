@@ -9,7 +9,6 @@ import io.accountsync.config.EnvironmentConfig;
 import io.accountsync.metrics.Metrics;
 import io.accountsync.metrics.MetricsServer;
 import io.accountsync.model.AccountChange;
-import io.accountsync.state.StateCache;
 import io.accountsync.state.StateDao;
 import io.accountsync.state.StateStore;
 import io.accountsync.status.DaemonStatus;
@@ -132,7 +131,7 @@ public final class SyncDaemon implements AutoCloseable {
                 if (w != null) {
                     w.wake();
                 }
-            }, new StateCache(config.stateStore().cacheAccounts()));
+            });
             Map<String, Boolean> fresh = new LinkedHashMap<>();
             for (EnvironmentRuntime env : envs.values()) {
                 if (!env.config().reads()) {

@@ -32,11 +32,6 @@ import java.util.Set;
 public final class BatchState {
     private final StateDao dao;
     private final String env;
-    private final StateCache cache;
-    /** Other environments' links read for the cache: env, local key, link. */
-    private final List<Object[]> peerLinks = new ArrayList<>();
-    /** Accounts a local account of this batch left: the cache must forget them. */
-    private final Set<Long> moved = new HashSet<>();
     /** A write went to the store at once (a new account, a conflict). */
     private boolean wroteDirectly;
 
@@ -73,17 +68,8 @@ public final class BatchState {
     }
 
     public BatchState(StateDao dao, String env) {
-        this(dao, env, null);
-    }
-
-    /**
-     * @param cache the state committed by earlier batches (see {@link StateCache}), already validated for this
-     *              batch; null to read everything from the store
-     */
-    public BatchState(StateDao dao, String env, StateCache cache) {
         this.dao = dao;
         this.env = env;
-        this.cache = cache != null && cache.enabled() ? cache : null;
     }
 
     public StateDao dao() {
@@ -97,19 +83,6 @@ public final class BatchState {
     public void prefetch(Map<String, String> usernameKeyByLocalKey) throws SQLException {
         Collection<String> localKeys = usernameKeyByLocalKey.keySet();
         Set<Long> accounts = new HashSet<>();
-        if (cache != null) {
-            localKeys = new ArrayList<>();
-            for (String k : usernameKeyByLocalKey.keySet()) {
-                Optional<StateCache.CachedLink> l = cache.link(env, k);
-                if (l.isPresent() && fromCache(l.get().globalId())) {
-                    LinkRow r = new LinkRow(l.get().globalId(), l.get().username(), false, l.get().lastSeen(), true);
-                    r.updatedAt = l.get().updatedAt();
-                    links.put(k, r);
-                } else {
-                    localKeys.add(k);
-                }
-            }
-        }
         if (!localKeys.isEmpty()) {
             try (PreparedStatement ps = dao.connection().prepareStatement(
                     // Joins with unnest(?), not "= any(?)": H2 scans for the latter (measured), but looks up
@@ -154,7 +127,6 @@ public final class BatchState {
             keys.removeAll(accountsByKey.keySet());
             absentKeys.addAll(keys);
         }
-        accounts.removeIf(this::fromCache);
         if (accounts.isEmpty()) {
             return;
         }
@@ -167,20 +139,14 @@ public final class BatchState {
             canonicalStored.add(g);
         }
         try (PreparedStatement ps = dao.connection().prepareStatement(
-                "select l.global_id, l.env, l.local_key, l.username, l.last_seen, l.updated_at from unnest(?) as k(global_id) "
+                "select l.global_id, l.env, l.local_key, l.username from unnest(?) as k(global_id) "
                         + "join account_link l on l.global_id = k.global_id where l.deleted = false")) {
             ps.setArray(1, ids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long g = rs.getLong(1);
-                    String linkEnv = rs.getString(2);
-                    linksByAccount.get(g).put(linkEnv, new StateDao.Link(g, linkEnv, rs.getString(3), rs.getString(4)));
-                    if (cache != null && !linkEnv.equals(env)) {
-                        // The other environments' rows too: their echoes of this batch's writes then find them.
-                        long ls = rs.getLong(5);
-                        peerLinks.add(new Object[] {linkEnv, rs.getString(3), new StateCache.CachedLink(g, rs.getString(4),
-                                rs.wasNull() ? null : ls, rs.getTimestamp(6).toInstant())});
-                    }
+                    linksByAccount.get(g).put(rs.getString(2), new StateDao.Link(g, rs.getString(2), rs.getString(3),
+                            rs.getString(4)));
                 }
             }
         }
@@ -207,54 +173,6 @@ public final class BatchState {
                 }
             }
         }
-    }
-
-    /** Loads one account from the cache (copies: this batch may fail), when it holds it. */
-    private boolean fromCache(long globalId) {
-        if (cache == null) {
-            return false;
-        }
-        if (canonicalStored.contains(globalId)) {
-            return true;
-        }
-        Optional<StateCache.CachedAccount> a = cache.account(globalId);
-        if (a.isEmpty()) {
-            return false;
-        }
-        linksByAccount.put(globalId, new HashMap<>(a.get().links()));
-        canonical.put(globalId, new HashMap<>(a.get().canonical()));
-        storedFields.put(globalId, new HashSet<>(a.get().canonical().keySet()));
-        openFields.put(globalId, new LinkedHashSet<>(a.get().held()));
-        canonicalStored.add(globalId);
-        return true;
-    }
-
-    /**
-     * After the batch committed: hands what it holds of each fully read account, and this environment's links,
-     * to the cache (the batch is done with them).
-     */
-    public void publish() {
-        if (cache == null) {
-            return;
-        }
-        moved.forEach(cache::forget);
-        for (long g : canonicalStored) {
-            Map<String, StateDao.Link> l = linksByAccount.get(g);
-            Set<String> held = openFields.get(g);
-            if (l != null && held != null) {
-                cache.putAccount(g, new StateCache.CachedAccount(l, canonical.get(g), held));
-            }
-        }
-        for (Object[] p : peerLinks) {
-            cache.putLink((String) p[0], (String) p[1], (StateCache.CachedLink) p[2]);
-        }
-        links.forEach((k, r) -> {
-            if (r == null || r.deleted) {
-                cache.removeLink(env, k);
-            } else {
-                cache.putLink(env, k, new StateCache.CachedLink(r.globalId, r.username, r.lastSeen, r.updatedAt));
-            }
-        });
     }
 
     private static void addHeld(Set<String> held, String kind, Collection<String> fields) {
@@ -373,9 +291,6 @@ public final class BatchState {
             Map<String, StateDao.Link> old = linksByAccount.get(r.globalId);
             if (old != null) {
                 old.remove(env);
-            }
-            if (cache != null && r.globalId != globalId) {
-                moved.add(r.globalId);   // its cached links would still name this local account
             }
             r.globalId = globalId;
             r.username = username;

@@ -606,7 +606,6 @@ public final class StateDao {
                 st.executeUpdate("delete from " + t);
             }
         }
-        StateCache.changedElsewhere(this, Instant.now());
     }
 
     /** Audit entries of one account, oldest first. */
