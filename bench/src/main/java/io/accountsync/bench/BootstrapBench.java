@@ -59,6 +59,9 @@ final class BootstrapBench {
                 if (capped) {
                     jvm.add(0, "-Xmx" + (int) Report.TARGET_HEAP_MB + "m");
                 }
+                if (probeJvm.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
+                    jvm.add(0, "-XX:+UseParallelGC");   // as the systemd unit runs it
+                }
                 Map<String, Object> probe;
                 Boolean fitsTarget = capped ? Boolean.TRUE : null;
                 String capFailure = null;

@@ -519,7 +519,7 @@ class OpsKitTest {
         expected.put("CapabilityBoundingSet", "");
         expected.put("Restart", "on-failure");
         expected.put("SuccessExitStatus", "143");
-        expected.put("ExecStart", "/usr/bin/java -Xmx512m -jar /opt/accountsync/accountsync.jar run -c /etc/accountsync/config.yaml");
+        expected.put("ExecStart", "/usr/bin/java -Xmx512m -XX:+UseParallelGC -jar /opt/accountsync/accountsync.jar run -c /etc/accountsync/config.yaml");
         assertThat(d).as("directives of %s", unit).containsAllEntriesOf(expected);
         assertThat(d).containsKey("TimeoutStopSec");
         // Say why W+X stays allowed, right above the directive.
