@@ -210,9 +210,10 @@ final class StreamingBench {
         m.put("cpu_ms_per_change_jvm_by_threads", byThreads);
         // The floor of any pipeline built on Debezium here: its log readers (three captured changes per propagated
         // change: the change and its two echoes) and the database servers, with accountsync's own work at zero.
-        double readers = ((Number) byThreads.getOrDefault("debezium_log_readers", 0.0)).doubleValue();
+        double readersCpu = threadCpu.getOrDefault("debezium_log_readers", 0.0)
+                - threadCpu0.getOrDefault("debezium_log_readers", 0.0);
         m.put("cpu_bound_changes_per_s_debezium_readers_and_databases",
-                Stats.round(Runtime.getRuntime().availableProcessors() * 1000.0 / (readers + dbCpu / k), 0));
+                Stats.round(cores * 1000.0 / ((readersCpu + dbCpu) / k), 0));
         m.put("machine_busy_fraction", all > 0 ? Stats.round(busy / all, 3) : null);
         m.put("cpu_bound_changes_per_s", Stats.round(cores * 1000.0 / ((jvmCpu + dbCpu) / k), 0));
         m.put("cpu_bound_changes_per_s_databases_alone", Stats.round(cores * 1000.0 / (dbCpu / k), 0));

@@ -120,18 +120,12 @@ public final class ApplyWorker implements Runnable {
     }
 
     /**
-     * Applies the whole outbox of this environment now, on the caller's thread (the bootstrap
-     * command), retrying retriable failures with backoff for a while.
+     * Applies the whole outbox of this environment now, on the caller's thread (the bootstrap command),
+     * retrying retriable failures with backoff for a while, while another thread may still plan patches: an
+     * empty outbox is waited on (briefly) as long as {@code planning} says so, and the drain ends once it is
+     * empty after planning ended.
      *
      * @return patches applied
-     */
-    public long drain(int maxAttempts) throws ApplyException, SQLException, InterruptedException {
-        return drain(maxAttempts, () -> false);
-    }
-
-    /**
-     * Like {@link #drain(int)}, while another thread still plans patches: an empty outbox is waited on (briefly)
-     * as long as {@code planning} says so, and the drain ends once it is empty after planning ended.
      */
     public long drain(int maxAttempts, java.util.function.BooleanSupplier planning)
             throws ApplyException, SQLException, InterruptedException {

@@ -332,8 +332,6 @@ class MediaWikiProfileIT {
                 .containsEntry(Fields.EMAIL, "tom.sawyer@example.net").containsEntry(Fields.EMAIL_VERIFIED, "true");
     }
 
-    // ------------------------------------------------------------------ helpers
-
     @ParameterizedTest
     @EnumSource(value = Dialect.class, names = {"POSTGRESQL", "MARIADB"})
     void shouldNeverCommitAWriteWhoseTransactionIdCouldNotBeRecordedBeforeCommit(Dialect d) throws Exception {
@@ -362,6 +360,8 @@ class MediaWikiProfileIT {
             assertThat(recorded).singleElement().isNotNull();
         }
     }
+
+    // ------------------------------------------------------------------ helpers
 
     private static Patch update(long userId, Map<String, String> values, Map<String, String> expected) {
         return new Patch("w", 1, Long.toString(userId), "Tom sawyer", Patch.Kind.UPDATE, values, expected, "test");
