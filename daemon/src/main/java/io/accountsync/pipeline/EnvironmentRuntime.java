@@ -15,7 +15,7 @@ public record EnvironmentRuntime(EnvironmentConfig config, Profile profile, Set<
     }
 
     public Target target() {
-        return new Target(name(), config.enabled() && config.writes(), config.createMissing(), syncedFields);
+        return new Target(name(), config.writes(), config.createMissing(), config.reads(), syncedFields);
     }
 
     public static Set<String> synced(Profile profile, List<String> syncFields) {

@@ -52,19 +52,17 @@ public final class Planner {
             if (link != null) {
                 Map<String, String> values = values(decision.propagate(), t.fields(), canonical);
                 if (!values.isEmpty()) {
-                    Map<String, String> holds = new LinkedHashMap<>();
-                    values.keySet().forEach(f -> {
-                        if (previous.containsKey(f)) {
-                            holds.put(f, previous.get(f).value());
-                        }
-                    });
                     patches.add(new Patch(t.env(), globalId, link.localKey(), link.username(), Patch.Kind.UPDATE, values,
-                            holds, why));
+                            holds(values, previous), why));
                 }
             } else if (t.createMissing()) {
+                // Not linked may only mean that an earlier create's echo has not been captured yet: a row that
+                // exists is believed to hold the previous values (empty for a new account) like any environment
+                // in line, and is changed only where it still does, so an edit made there meanwhile is merged
+                // once captured, never overwritten.
                 Map<String, String> values = values(canonical.keySet(), t.fields(), canonical);
-                patches.add(new Patch(t.env(), globalId, null, change.username(), Patch.Kind.CREATE, values, null,
-                        "missing in " + t.env() + ": exists in " + change.env()));
+                patches.add(new Patch(t.env(), globalId, null, change.username(), Patch.Kind.CREATE, values,
+                        createHolds(t, values, previous), "missing in " + t.env() + ": exists in " + change.env()));
             }
         }
         return patches;
@@ -108,11 +106,37 @@ public final class Planner {
                             holds, reason));
                 }
             } else if (t.createMissing() && !wanted.isEmpty()) {
-                patches.add(new Patch(t.env(), globalId, null, username, Patch.Kind.CREATE, wanted, null,
-                        "missing in " + t.env() + "; " + reason));
+                patches.add(new Patch(t.env(), globalId, null, username, Patch.Kind.CREATE, wanted,
+                        createHolds(t, wanted, Map.of()), "missing in " + t.env() + "; " + reason));
             }
         }
         return patches;
+    }
+
+    /** Per field written, the value an environment in line holds now: the previous canonical one, where there was one. */
+    private static Map<String, String> holds(Map<String, String> values, Map<String, CanonicalValue> previous) {
+        Map<String, String> holds = new LinkedHashMap<>();
+        values.keySet().forEach(f -> {
+            if (previous.containsKey(f)) {
+                holds.put(f, previous.get(f).value());
+            }
+        });
+        return holds;
+    }
+
+    /**
+     * What a create expects of a row that exists already under the username: in an environment accountsync reads,
+     * the previous value of each field (empty where it had none); in one it never reads (role target), nothing, as
+     * what accountsync writes there is all it holds.
+     */
+    private static Map<String, String> createHolds(Target t, Map<String, String> values,
+                                                   Map<String, CanonicalValue> previous) {
+        if (!t.read()) {
+            return Map.of();
+        }
+        Map<String, String> holds = new LinkedHashMap<>();
+        values.keySet().forEach(f -> holds.put(f, previous.containsKey(f) ? previous.get(f).value() : null));
+        return holds;
     }
 
     private static Map<String, String> values(Collection<String> fields, Set<String> storable,

@@ -164,9 +164,11 @@ class ConflictPolicyIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> daemon.metric("accountsync_conflicts_total", null) >= 1);
         Thread.sleep(2000);
         // Neither edit is overwritten: each environment keeps its own, A got the one seen first.
-        assertThat(fx.row("b", "ann").fullName()).isEqualTo("Ann from B");
-        assertThat(fx.row("c", "ann").fullName()).isEqualTo("Ann from C");
-        assertThat(fx.row("a", "ann").fullName()).isIn("Ann from B", "Ann from C");
+        // On failure the description carries Ann's audit trail (what the daemon decided, in which order).
+        java.util.function.Supplier<String> story = () -> auditTrail(config, "ann");
+        assertThat(fx.row("b", "ann").fullName()).as(story).isEqualTo("Ann from B");
+        assertThat(fx.row("c", "ann").fullName()).as(story).isEqualTo("Ann from C");
+        assertThat(fx.row("a", "ann").fullName()).as(story).isIn("Ann from B", "Ann from C");
         DaemonProcess.Result list = DaemonProcess.run(fx.processEnv(), LOGS.resolve("stream-skip-list.log"), "conflicts", "list", "-c", config.toString());
         assertThat(list.output()).contains("ann").contains("concurrent").contains("Ann from B").contains("Ann from C");
 
@@ -186,5 +188,15 @@ class ConflictPolicyIT {
                 assertThat(fx.row(env, "ann").fullName()).as(env).isEqualTo("Ann, later");
             }
         });
+    }
+
+    /** The account's audit trail as `accountsync audit` prints it, for failure messages. */
+    private String auditTrail(Path config, String account) {
+        try {
+            return DaemonProcess.run(fx.processEnv(), LOGS.resolve("audit-" + account + ".log"), "audit", account,
+                    "-c", config.toString()).output();
+        } catch (Exception e) {
+            return "(no audit trail: " + e + ")";
+        }
     }
 }

@@ -14,8 +14,11 @@ import java.util.Objects;
  * @param values    field values to write (only synced fields)
  * @param expected  per field, the value the target is believed to hold now: the write only happens
  *                  where it still does, so that accountsync never overwrites an edit it has not seen
- *                  yet (that edit arrives through capture and is merged). A field without an entry
- *                  is written unconditionally.
+ *                  yet (that edit arrives through capture and is merged). A create writes into a row
+ *                  that exists already (inserted meanwhile) the same way. An entry with a null value
+ *                  expects the field empty (a new account: the row is believed absent). A field
+ *                  without an entry is written unconditionally: an environment accountsync never
+ *                  reads (role target) holds what accountsync writes.
  * @param reason    why: shown in dry-run comments and the audit log
  */
 public record Patch(

@@ -249,11 +249,8 @@ public final class GenericProfile implements Profile {
 
     @Override
     public List<Query> write(DSLContext dsl, Patch patch, ColumnLimits catalog) {
-        List<Field<String>> columns = new ArrayList<>();
-        List<Field<String>> values = new ArrayList<>();
         Map<Field<String>, Field<String>> sets = new java.util.LinkedHashMap<>();
         Condition differs = noCondition();
-        boolean any = false;
         for (Map.Entry<String, String> e : patch.values().entrySet()) {
             String column = mapping.fields().get(e.getKey());
             if (column == null || column.equals(mapping.usernameColumn())) {
@@ -263,30 +260,25 @@ public final class GenericProfile implements Profile {
             Field<String> v = e.getKey().equals(Fields.EMAIL_VERIFIED)
                     ? flagValue(e.getValue(), catalog.limit(mapping.table(), column), f)
                     : val(e.getValue(), SQLDataType.VARCHAR);
-            columns.add(f);
-            values.add(v);
+            differs = sets.isEmpty() ? f.isDistinctFrom(v) : differs.or(f.isDistinctFrom(v));
             sets.put(f, v);
-            differs = any ? differs.or(f.isDistinctFrom(v)) : f.isDistinctFrom(v);
-            any = true;
         }
         List<Query> queries = new ArrayList<>();
+        Condition row = key.eq(val(patch.localKey(), SQLDataType.VARCHAR));
         if (patch.kind() == Patch.Kind.CREATE) {
             List<Field<String>> insertColumns = new ArrayList<>();
             List<Field<String>> insertValues = new ArrayList<>();
             insertColumns.add(username);
             insertValues.add(val(patch.username(), SQLDataType.VARCHAR));
-            insertColumns.addAll(columns);
-            insertValues.addAll(values);
+            insertColumns.addAll(sets.keySet());
+            insertValues.addAll(sets.values());
+            row = username.eq(val(patch.username(), SQLDataType.VARCHAR));
             queries.add(dsl.insertInto(table).columns(insertColumns)
-                    .select(dsl.select(insertValues).whereNotExists(
-                            selectOne().from(table).where(username.eq(val(patch.username(), SQLDataType.VARCHAR))))));
-            if (any) {
-                queries.add(dsl.update(table).set(sets)
-                        .where(username.eq(val(patch.username(), SQLDataType.VARCHAR))).and(differs));
-            }
-        } else if (any) {
-            // Only where the target still holds what accountsync believes it holds: an edit not yet
-            // seen is never overwritten (it comes through capture and is merged).
+                    .select(dsl.select(insertValues).whereNotExists(selectOne().from(table).where(row))));
+        }
+        if (!sets.isEmpty()) {
+            // Only where the target still holds what accountsync believes it holds: an edit not yet seen is
+            // never overwritten (it comes through capture and is merged). For a create: a row inserted meanwhile.
             Condition holds = noCondition();
             for (Map.Entry<String, String> e : patch.expected().entrySet()) {
                 String column = mapping.fields().get(e.getKey());
@@ -294,8 +286,7 @@ public final class GenericProfile implements Profile {
                     holds = holds.and(column(column).isNotDistinctFrom(val(e.getValue(), SQLDataType.VARCHAR)));
                 }
             }
-            queries.add(dsl.update(table).set(sets)
-                    .where(key.eq(val(patch.localKey(), SQLDataType.VARCHAR))).and(differs).and(holds));
+            queries.add(dsl.update(table).set(sets).where(row).and(differs).and(holds));
         }
         return queries;
     }

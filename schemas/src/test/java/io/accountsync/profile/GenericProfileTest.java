@@ -100,6 +100,11 @@ class GenericProfileTest {
         List<String> sql = pg.write(dsl, p, ColumnLimits.NONE).stream().map(dsl::renderInlined).toList();
         assertThat(sql.get(0)).startsWith("insert into \"public\".\"users\"").contains("not exists");
         assertThat(sql.get(1)).startsWith("update").contains("\"username\" = 'tom'");
+        // Over a row inserted meanwhile, only where it still holds what the create expects (null: empty).
+        Patch later = new Patch("b", 1, null, "tom", Patch.Kind.CREATE, Map.of("display_name", "Tommy"),
+                java.util.Collections.singletonMap("display_name", null), "why");
+        assertThat(dsl.renderInlined(pg.write(dsl, later, ColumnLimits.NONE).get(1)))
+                .contains("\"username\" = 'tom'").contains("\"full_name\" is not distinct from null");
     }
 
     @Test

@@ -255,6 +255,18 @@ class MediaWikiProfileIT {
                         assertThat(MediaWikiFixture.text(a.get("actor_name"))).isEqualTo("Becky thatcher"));
 
                 assertThat(writer.write(List.of(becky), tx -> { }).rows()).as("a replay").isZero();
+                // Becky renames herself before accountsync captured her account: a create planned meanwhile (its
+                // echo not linked yet) writes over the name neither when it expects the value written before nor
+                // when it is a new account's (expecting nothing there).
+                setRealName(c, d, id, "Becky T.");
+                Patch fresh = new Patch(w.env(), 1, null, "becky_thatcher", Patch.Kind.CREATE,
+                        Map.of(Fields.DISPLAY_NAME, "Rebecca"), java.util.Collections.singletonMap(Fields.DISPLAY_NAME, null),
+                        "missing");
+                Patch late = new Patch(w.env(), 1, null, "becky_thatcher", Patch.Kind.CREATE,
+                        Map.of(Fields.DISPLAY_NAME, "Rebecca"), Map.of(Fields.DISPLAY_NAME, "Becky Thätcher 🌸"), "missing");
+                assertThat(writer.write(List.of(fresh, late), tx -> { }).rows()).isZero();
+                assertThat(MediaWikiFixture.text(MediaWikiFixture.row(c, d, "", id).get("user_real_name"))).isEqualTo("Becky T.");
+                setRealName(c, d, id, "Becky Thätcher 🌸");
                 // Tom already exists under the canonical form of this name: no second user, no second actor.
                 Patch tomAgain = new Patch(w.env(), 2, null, "tom_sawyer", Patch.Kind.CREATE, Map.of(
                         Fields.DISPLAY_NAME, "Tom Sawyer", Fields.EMAIL, "tom@example.org", Fields.EMAIL_VERIFIED, "false"),
@@ -362,6 +374,16 @@ class MediaWikiProfileIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The user edits their real name in MediaWiki. */
+    private static void setRealName(Connection c, Dialect d, long id, String name) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("update " + MediaWikiFixture.table(d, "", "user")
+                + " set user_real_name = ? where user_id = ?")) {
+            ps.setString(1, name);
+            ps.setLong(2, id);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
 
     private static Patch update(long userId, Map<String, String> values, Map<String, String> expected) {
         return new Patch("w", 1, Long.toString(userId), "Tom sawyer", Patch.Kind.UPDATE, values, expected, "test");

@@ -259,6 +259,30 @@ class MoodleProfileIT {
 
         Profile p2 = profile(Clock.fixed(Instant.ofEpochSecond(T1 + 60), ZoneOffset.UTC));
         assertThat(write(p2, becky, madonna)).as("a replayed create").isZero();
+
+        // Becky renames herself before accountsync captured her account: a create planned meanwhile (its echo not
+        // linked yet) writes over the name neither when it expects the value written before (the account's one
+        // statement, with the email, is left out) nor when it is a new account's (expecting nothing there); once
+        // the row holds what it expects, it is written.
+        long id;
+        try (Connection c = connect()) {
+            id = MoodleFixture.idOf(c, PREFIX, "becky_thatcher", 1);
+            assertThat(MoodleFixture.updateUser(c, PREFIX, id, Map.of("firstname", "Bex"), T1 + 30)).isTrue();
+        }
+        Patch fresh = new Patch("m", 1, null, "Becky_Thatcher", Patch.Kind.CREATE, Map.of(Fields.DISPLAY_NAME,
+                "Rebecca Thatcher"), java.util.Collections.singletonMap(Fields.DISPLAY_NAME, null), "test");
+        Patch late = new Patch("m", 1, null, "Becky_Thatcher", Patch.Kind.CREATE, Map.of(Fields.DISPLAY_NAME, "Rebecca Thatcher",
+                Fields.EMAIL, "rebecca@example.org"), Map.of(Fields.DISPLAY_NAME, "Becky Thatcher",
+                Fields.EMAIL, "becky@example.org"), "test");
+        assertThat(write(p2, fresh)).isZero();
+        assertThat(write(p2, late)).isZero();
+        assertThat(row(id)).containsEntry("firstname", "Bex").containsEntry("lastname", "Thatcher")
+                .containsEntry("email", "becky@example.org");
+        try (Connection c = connect()) {
+            assertThat(MoodleFixture.updateUser(c, PREFIX, id, Map.of("firstname", "Becky"), T1 + 40)).isTrue();
+        }
+        assertThat(write(p2, late)).isEqualTo(1);
+        assertThat(row(id)).containsEntry("firstname", "Rebecca").containsEntry("email", "rebecca@example.org");
     }
 
     @ParameterizedTest

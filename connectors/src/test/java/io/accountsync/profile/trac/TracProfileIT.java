@@ -289,6 +289,28 @@ class TracProfileIT {
                 assertThat(TracFixture.attributes(c, dialect, "", "Becky", 1)).isEqualTo(becky); // the token stays
             }
 
+            // Becky renames herself before accountsync captured her account: a create planned meanwhile (its
+            // echo not linked yet) writes over the name neither when it expects the value written before nor
+            // when it is a new account's (expecting nothing there); the email it expects still holds, so the
+            // new one is written.
+            Map<String, String> renamed = new java.util.LinkedHashMap<>(becky);
+            renamed.put("name", "Becky T.");
+            try (Connection c = connect()) {
+                TracFixture.save(c, dialect, "", "Becky", renamed);
+            }
+            Patch late = new Patch(env, 1, null, "Becky", Patch.Kind.CREATE, Map.of(Fields.DISPLAY_NAME, "Rebecca Thatcher",
+                    Fields.EMAIL, "rebecca@example.org"), Map.of(Fields.DISPLAY_NAME, "Becky Thatcher",
+                    Fields.EMAIL, "becky@example.org"), "it");
+            Patch fresh = new Patch(env, 1, null, "Becky", Patch.Kind.CREATE, Map.of(Fields.DISPLAY_NAME, "Rebecca"),
+                    java.util.Collections.singletonMap(Fields.DISPLAY_NAME, null), "it");
+            assertThat(rows(writer, fresh)).isZero();
+            assertThat(rows(writer, late)).isEqualTo(1);
+            try (Connection c = connect()) {
+                assertThat(TracFixture.attributes(c, dialect, "", "Becky", 1)).containsEntry("name", "Becky T.")
+                        .containsEntry("email", "rebecca@example.org");
+                TracFixture.save(c, dialect, "", "Becky", becky);
+            }
+
             // UPDATE: changed values where the expected ones are still in place; the email is verified.
             Patch update = new Patch(env, 2, "tom", "tom", Patch.Kind.UPDATE, Map.of(Fields.DISPLAY_NAME, "Tom Sawyer",
                     Fields.EMAIL, "tom.sawyer@example.org", Fields.EMAIL_VERIFIED, "true"),

@@ -289,7 +289,8 @@ public final class MediaWikiProfile implements Profile {
 
     /**
      * Insert-if-missing of the user row as {@code User::addToDatabase} fills it, of the actor row,
-     * then (for a user that already existed under that name) an update of whatever differs.
+     * then (for a user that already existed under that name) an update of whatever differs, where the
+     * row still holds what the create expects ({@link Patch#expected()}).
      */
     private List<Query> create(DSLContext dsl, Patch patch, ColumnLimits columns) {
         String username = normalizeUsername(patch.username());
@@ -327,9 +328,11 @@ public final class MediaWikiProfile implements Profile {
                         selectOne().from(a).where(field(DSL.name("a", "actor_user")).eq(uId)
                                 .or(field(DSL.name("a", "actor_name")).eq(uName))))));
 
+        // A row that already existed (inserted meanwhile) is written like an update: where it still holds
+        // what the create expects.
         Changes changes = changes(patch);
         if (changes.any()) {
-            queries.add(update(dsl, changes, userColumn(USER_NAME).eq(nameValue)));
+            queries.add(update(dsl, changes, userColumn(USER_NAME).eq(nameValue).and(expected(patch))));
         }
         return queries;
     }

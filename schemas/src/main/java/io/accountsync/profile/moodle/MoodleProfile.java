@@ -430,16 +430,22 @@ public final class MoodleProfile implements Profile {
         if (a.isEmpty()) {
             return List.of();
         }
-        // Only where the row still holds what accountsync believes it holds: an edit not yet seen is
-        // never overwritten (it comes through capture and is merged).
+        return List.of(dsl.update(user).set(a.withBump(now))
+                .where(ID.eq(val(id(patch), SQLDataType.BIGINT))).and(ownAccount()).and(or(a.differs)).and(holds(patch)));
+    }
+
+    /**
+     * Only where the row still holds what accountsync believes it holds: an edit not yet seen is never
+     * overwritten (it comes through capture and is merged).
+     */
+    private Condition holds(Patch patch) {
         Condition holds = noCondition();
         for (Map.Entry<String, String> e : patch.expected().entrySet()) {
             if (patch.values().containsKey(e.getKey())) {
                 holds = holds.and(holds(e.getKey(), e.getValue()));
             }
         }
-        return List.of(dsl.update(user).set(a.withBump(now))
-                .where(ID.eq(val(id(patch), SQLDataType.BIGINT))).and(ownAccount()).and(or(a.differs)).and(holds));
+        return holds;
     }
 
     /** The row holds {@code expected} for {@code field} (null and "" are the same for Moodle's NOT NULL columns). */
@@ -545,9 +551,12 @@ public final class MoodleProfile implements Profile {
         List<Query> queries = new ArrayList<>();
         queries.add(dsl.insertInto(user).columns(row.keySet())
                 .select(select(row.values()).whereNotExists(selectOne().from(user).where(sameUser))));
+        // A row that already existed (inserted meanwhile) is written like an update: where it still holds
+        // what the create expects.
         Assignments a = new Assignments(values);
         if (!a.isEmpty()) {
-            queries.add(dsl.update(user).set(a.withBump(now)).where(sameUser).and(ownAccount()).and(or(a.differs)));
+            queries.add(dsl.update(user).set(a.withBump(now)).where(sameUser).and(ownAccount()).and(or(a.differs))
+                    .and(holds(patch)));
         }
         return queries;
     }

@@ -314,6 +314,11 @@ class MediaWikiProfileTest {
         assertThat(sql.get(1)).startsWith("insert into \"mediawiki\".\"actor\" (\"actor_user\", \"actor_name\") select \"u\".\"user_id\", \"u\".\"user_name\"")
                 .contains("not exists (select 1 as \"one\" from \"mediawiki\".\"actor\" as \"a\" where (\"a\".\"actor_user\" = \"u\".\"user_id\" or \"a\".\"actor_name\" = \"u\".\"user_name\"))");
         assertThat(sql.get(2)).startsWith("update \"mediawiki\".\"user\" set").contains("where (\"user_name\" = 'Becky thatcher' and (");
+        // Over a row inserted meanwhile, only where it still holds what the create expects.
+        Patch later = new Patch("w", 1, null, "becky_thatcher", Patch.Kind.CREATE, Map.of(Fields.DISPLAY_NAME, "Becky T."),
+                Map.of(Fields.DISPLAY_NAME, "Becky Thatcher"), "test");
+        assertThat(render(pg, SQLDialect.POSTGRES, later).get(2)).contains("\"user_name\" = 'Becky thatcher'")
+                .contains("\"user_real_name\" is not distinct from 'Becky Thatcher'");
 
         ColumnLimits withTemp = (table, column) -> new ColumnLimits.Limit(OptionalInt.empty(), true,
                 column.equals("user_is_temp") ? "tinyint" : null);

@@ -301,6 +301,10 @@ class MoodleProfileTest {
         assertThat(sql.get(0)).startsWith("insert into").contains("'manual'", "'madonna'", "'Madonna'", "'gregorian'",
                 "'99'", "'en'", "'m@example.org'", Long.toString(NOW_SECONDS)).contains("not exists");
         assertThat(sql.get(1)).startsWith("update").contains("'madonna'").contains(q(dialect, "lastname") + " = ''");
+        // Over a row inserted meanwhile, only where it still holds what the create expects.
+        Patch later = new Patch("m", 1, null, "Madonna", Patch.Kind.CREATE, Map.of(Fields.EMAIL, "m2@example.org"),
+                Map.of(Fields.EMAIL, "m@example.org"), "test");
+        assertThat(render(dialect, profile, later).get(1)).contains("'madonna'").contains("'m@example.org'");
         Patch unverified = new Patch("m", 1, null, "x", Patch.Kind.CREATE, Map.of(Fields.EMAIL_VERIFIED, "false"), null, "t");
         assertThat(render(dialect, profile, unverified).get(0)).contains(q(dialect, "confirmed"));
     }
