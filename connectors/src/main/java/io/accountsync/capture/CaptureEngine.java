@@ -22,7 +22,9 @@ import org.slf4j.MDC;
 /**
  * Captures one environment's row changes with a Debezium embedded (async) engine and hands them to a
  * {@link ChangeSink}, batch by batch, marking a batch's records processed only after the sink has returned: an
- * offset is never committed for a change the sink has not made durable.
+ * offset is never committed for a change the sink has not made durable. A batch holds whole source transactions: the
+ * rows of a transaction still open when Debezium's poll ends wait for the batch that brings its end
+ * ({@link WholeTransactions}).
  *
  * <p>The engine runs on a thread named {@code capture-<env>}; batches arrive on Debezium's polling thread, renamed
  * {@code capture-<env>-poll}. Both carry the MDC key {@value #MDC_ENV}. Every state change is logged once and told to
@@ -58,6 +60,8 @@ public final class CaptureEngine implements AutoCloseable {
     private volatile Thread engineThread;
     private volatile Thread pollingThread;
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** The rows of a transaction whose END has not been captured yet; used on the polling thread, under batchLock. */
+    private final WholeTransactions transactions = new WholeTransactions();
 
     public CaptureEngine(CaptureSettings settings, ChangeSink sink, CaptureListener listener) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -214,18 +218,26 @@ public final class CaptureEngine implements AutoCloseable {
             if (stopRequested) {
                 return;
             }
-            List<RowChange> batch = new ArrayList<>(records.size());
+            List<WholeTransactions.Item> items = new ArrayList<>(records.size());
             for (ChangeEvent<SourceRecord, SourceRecord> record : records) {
                 SourceRecord source = record.value();
                 try {
-                    converter.convert(source).ifPresent(batch::add);
+                    WholeTransactions.Item marker = RowChangeConverter.marker(source);
+                    items.add(marker != null ? marker
+                            : converter.convert(source).<WholeTransactions.Item>map(WholeTransactions.Row::new)
+                                    .orElse(WholeTransactions.OTHER));
                 } catch (RuntimeException e) {
                     throw failure("cannot convert a record from " + source.topic() + ": ", e);
                 }
             }
-            if (!batch.isEmpty()) {
+            WholeTransactions.Released released = transactions.accept(items);
+            if (released.splitOpen()) {
+                LOG.warn("env {}: a transaction of more than {} captured rows is handed on in parts; an account whose"
+                        + " rows straddle a part's end may be merged as two changes", env, WholeTransactions.MAX_HELD);
+            }
+            if (!released.rows().isEmpty()) {
                 try {
-                    sink.accept(batch);
+                    sink.accept(released.rows());
                 } catch (InterruptedException e) {
                     if (stopRequested) {
                         throw e; // the engine is being stopped: the batch is not marked and comes again
@@ -235,8 +247,9 @@ public final class CaptureEngine implements AutoCloseable {
                     throw failure("sink failed: ", e);
                 }
             }
-            for (ChangeEvent<SourceRecord, SourceRecord> record : records) {
-                committer.markProcessed(record);
+            // Records of a transaction still open stay unmarked: the record that ends it marks their position.
+            for (int i = 0; i < released.markable(); i++) {
+                committer.markProcessed(records.get(i));
             }
             committer.markBatchFinished();
         } finally {

@@ -4,7 +4,8 @@ import io.accountsync.model.RowChange;
 import java.util.List;
 
 /**
- * Receives captured row changes, one batch at a time, in source order.
+ * Receives captured row changes, one batch at a time, in source order. A batch never splits a source transaction
+ * (except one of more than {@value WholeTransactions#MAX_HELD} captured rows, handed on in parts).
  *
  * <p>Called on the engine's polling thread. {@link #accept} must return only once the batch's effects are durable:
  * the engine marks the batch's records processed (and so lets Debezium commit their offsets) only after it returns.

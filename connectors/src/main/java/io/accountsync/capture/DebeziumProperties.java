@@ -99,6 +99,9 @@ final class DebeziumProperties {
             }
         }
         p.putAll(s.debezium());
+        // BEGIN/END markers: the capture holds a transaction's rows until its END (WholeTransactions). Set after the
+        // passthrough: without them a transaction split between two polls would be merged as two changes.
+        p.put("provide.transaction.metadata", "true");
 
         Properties props = new Properties();
         props.putAll(p);

@@ -82,6 +82,25 @@ final class RowChangeConverter {
                 txId(source)));
     }
 
+    /**
+     * The transaction marker a record is (Debezium's {@code provide.transaction.metadata} BEGIN or END), or null for
+     * any other record.
+     */
+    static WholeTransactions.Item marker(SourceRecord record) {
+        if (!(record.value() instanceof Struct value)) {
+            return null;
+        }
+        Schema schema = value.schema();
+        if (schema.field("op") != null || schema.field("status") == null || schema.field("event_count") == null) {
+            return null;
+        }
+        return switch (String.valueOf(value.get("status"))) {
+            case "BEGIN" -> WholeTransactions.BEGIN;
+            case "END" -> WholeTransactions.END;
+            default -> null;
+        };
+    }
+
     private static RowChange.Op op(String code) {
         if (code == null) {
             return null;

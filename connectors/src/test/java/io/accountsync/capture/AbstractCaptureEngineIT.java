@@ -145,6 +145,31 @@ abstract class AbstractCaptureEngineIT {
     }
 
     @Test
+    void shouldDeliverEachTransactionWholeWhenItSpansSeveralPolls() throws Exception {
+        execute("insert into accounts (id, name) values (1, 'ann')");
+        RecordingSink sink = new RecordingSink();
+        // Debezium hands over at most two records per poll: every transaction below spans several polls, as a
+        // larger one does at the default size when a poll comes while the connector is still queueing its rows.
+        start(settings(password()).withDebezium(Map.of("max.batch.size", "2")), sink);
+        awaitChange(sink, RowChange.Op.READ, 1);
+
+        String inserts = commit("insert into accounts (id, name) values (2, 'bob')",
+                "insert into accounts (id, name) values (3, 'cyd')", "insert into accounts (id, name) values (4, 'dan')",
+                "insert into accounts (id, name) values (5, 'eve')", "insert into accounts (id, name) values (6, 'fay')");
+        String updates = commit("update accounts set name = 'anne' where id = 1",
+                "update accounts set name = 'bobby' where id = 2", "delete from accounts where id = 3");
+        String single = commit("update accounts set name = 'dana' where id = 4");
+        awaitChange(sink, RowChange.Op.UPDATE, 4);
+
+        assertThat(sink.streamed()).extracting(RowChange::txId)
+                .containsExactly(inserts, inserts, inserts, inserts, inserts, updates, updates, updates, single);
+        for (String tx : List.of(inserts, updates, single)) {
+            assertThat(sink.batches()).as("batches holding transaction %s: %s", tx, sink.batches())
+                    .filteredOn(b -> b.stream().anyMatch(c -> tx.equals(c.txId()))).hasSize(1);
+        }
+    }
+
+    @Test
     void shouldFailOnAWrongPasswordWithoutRevealingIt() throws Exception {
         String wrong = "Wr0ng-Pa55-" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
         List<String> reasons = new CopyOnWriteArrayList<>();

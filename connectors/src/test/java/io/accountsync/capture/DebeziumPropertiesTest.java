@@ -83,6 +83,14 @@ class DebeziumPropertiesTest {
     }
 
     @Test
+    void shouldKeepTransactionMarkersOnWhateverThePassthroughSays() {
+        CaptureSettings s = CaptureSettings.postgres("wiki", connection(Dialect.POSTGRESQL), List.of("public.t"), WORK)
+                .withDebezium(Map.of("provide.transaction.metadata", "false"));
+
+        assertThat(DebeziumProperties.build(s)).containsEntry("provide.transaction.metadata", "true");
+    }
+
+    @Test
     void shouldTreatSecretLookingPassthroughValuesAsSecrets() {
         CaptureSettings s = CaptureSettings.postgres("wiki", connection(Dialect.POSTGRESQL), List.of("public.t"), WORK)
                 .withDebezium(Map.of("schema.history.internal.jdbc.password", "other-pw", "max.batch.size", "5"));

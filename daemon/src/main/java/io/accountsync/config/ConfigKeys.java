@@ -155,12 +155,19 @@ public final class ConfigKeys {
             ENV + "profile.case_insensitive_usernames", ValueType.bool(), false,
             "usernames that differ only in case are one person.")));
 
-    /** Debezium settings that accountsync derives from {@code connection.*}; setting them twice would hide which one wins. */
-    public static final Set<String> DEBEZIUM_RESERVED = Set.of(
-            "database.hostname", "database.port", "database.dbname", "database.user", "database.password");
+    /**
+     * Debezium settings that accountsync sets itself, with why: the connection from {@code connection.*} (setting it
+     * twice would hide which one wins), and the transaction markers the capture needs to keep a transaction's rows
+     * together.
+     */
+    public static final Map<String, String> DEBEZIUM_RESERVED = Map.of(
+            "database.hostname", "from connection.*", "database.port", "from connection.*",
+            "database.dbname", "from connection.*", "database.user", "from connection.*",
+            "database.password", "from connection.*",
+            "provide.transaction.metadata", "(to true: capture keeps each transaction's rows together)");
     public static final ConfigKey<Map<String, String>> DEBEZIUM = declare(ConfigKey.derived(ENV + "debezium.*",
-            ValueType.passthrough(DEBEZIUM_RESERVED, "connection.*"), "none",
-            "Passed to this environment's Debezium engine unchanged (numbers and booleans as text); not the `database.*` connection settings."));
+            ValueType.passthrough(DEBEZIUM_RESERVED), "none",
+            "Passed to this environment's Debezium engine unchanged (numbers and booleans as text); not the `database.*` connection settings, nor `provide.transaction.metadata` (always on: capture keeps each transaction's rows together)."));
 
     /** Every key, in declaration order (the reference's order). */
     public static final List<ConfigKey<?>> ALL = List.copyOf(DECLARED);

@@ -438,9 +438,9 @@ public interface ValueType<T> {
     /**
      * Third-party settings passed on unchanged: scalar values become text; nested mappings are
      * flattened to dotted keys ({@code snapshot: {mode: never}} is {@code snapshot.mode=never}).
-     * Keys that accountsync sets itself from other keys are refused.
+     * Keys that accountsync sets itself are refused, each with the reason {@code reserved} gives it.
      */
-    static ValueType<Map<String, String>> passthrough(Set<String> reserved, String reservedHint) {
+    static ValueType<Map<String, String>> passthrough(Map<String, String> reserved) {
         return new ValueType<>() {
             @Override
             public String describe() {
@@ -472,8 +472,8 @@ public interface ValueType<T> {
                     } else if (key.isBlank()) {
                         ctx.problemAt(itemPath, "empty setting name");
                         ok = false;
-                    } else if (reserved.contains(key)) {
-                        ctx.problemAt(itemPath, "is set by accountsync from " + reservedHint + "; remove it here");
+                    } else if (reserved.containsKey(key)) {
+                        ctx.problemAt(itemPath, "is set by accountsync " + reserved.get(key) + "; remove it here");
                         ok = false;
                     } else if (!v.isValueNode() || v.isNull()) {
                         // Not echoed: passthrough values may be credentials of other systems.

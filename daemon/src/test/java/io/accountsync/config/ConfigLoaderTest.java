@@ -71,7 +71,7 @@ class ConfigLoaderTest {
                   case_insensitive_usernames: true
                 debezium:
                   max.batch.size: 2048
-                  provide.transaction.metadata: false
+                  include.unknown.datatypes: false
                   snapshot:
                     mode: never
               shop:
@@ -173,7 +173,7 @@ class ConfigLoaderTest {
         assertThat(wiki1.profile().generic().fields().keySet())
                 .containsExactly("display_name", "email", "email_verified", "nickname");
         assertThat(wiki1.debezium()).containsExactly(Map.entry("max.batch.size", "2048"),
-                Map.entry("provide.transaction.metadata", "false"), Map.entry("snapshot.mode", "never"));
+                Map.entry("include.unknown.datatypes", "false"), Map.entry("snapshot.mode", "never"));
 
         EnvironmentConfig shop = c.environment("shop");
         assertThat(shop.dialect()).isEqualTo(Dialect.MARIADB);
@@ -495,9 +495,12 @@ class ConfigLoaderTest {
 
     @Test
     void shouldCheckDebeziumPassthrough() throws Exception {
-        String yaml = minimal("debezium:\n  database.password: x\n  list: [1, 2]\n  empty:\n");
+        String yaml = minimal("debezium:\n  database.password: x\n  provide.transaction.metadata: false\n"
+                + "  list: [1, 2]\n  empty:\n");
         assertThat(problemLines(yaml)).containsExactly(
                 "environments.wiki1.debezium.database.password: is set by accountsync from connection.*; remove it here",
+                "environments.wiki1.debezium.provide.transaction.metadata: is set by accountsync (to true: capture keeps"
+                        + " each transaction's rows together); remove it here",
                 "environments.wiki1.debezium.list: must be a string, number or boolean",
                 "environments.wiki1.debezium.empty: must be a string, number or boolean");
         assertThat(load(minimal("debezium:\n")).environment("wiki1").debezium()).isEmpty();

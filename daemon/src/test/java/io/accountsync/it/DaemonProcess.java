@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,14 +31,19 @@ public final class DaemonProcess implements AutoCloseable {
         this.metricsPort = metricsPort;
     }
 
-    /** Runs a command to completion and returns its exit code and output (stdout + stderr). */
+    /**
+     * Runs a command to completion and returns its exit code and output (stdout + stderr): this run's alone, though
+     * the log keeps what earlier runs appended to it.
+     */
     public static Result run(Map<String, String> env, Path log, String... args) throws IOException, InterruptedException {
+        long from = Files.exists(log) ? Files.size(log) : 0;
         Process p = builder(env, log, args).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("accountsync " + String.join(" ", args) + " did not finish in 120 s");
         }
-        return new Result(p.exitValue(), Files.readString(log));
+        byte[] all = Files.readAllBytes(log);
+        return new Result(p.exitValue(), new String(all, (int) from, all.length - (int) from, StandardCharsets.UTF_8));
     }
 
     public record Result(int exitCode, String output) {
