@@ -43,7 +43,7 @@ class LogRetentionTest {
                 + " Error code: 1236; SQLSTATE: HY000.", maria)).contains("the binlog holding it has been purged");
         assertThat(LogRetention.classify("Could not find first log file name in binary log index file", maria))
                 .contains("the binlog holding it has been purged");
-        assertThat(LogRetention.classify("PSQLException: Connection to 127.0.0.1:55435 refused.", pg)).isEmpty();
+        assertThat(LogRetention.classify("PSQLException: Connection to 127.0.0.1:25435 refused.", pg)).isEmpty();
         assertThat(LogRetention.classify("SQLNonTransientConnectionException: Socket fail to connect", maria)).isEmpty();
         assertThat(LogRetention.classify(null, maria)).isEmpty();
     }

@@ -34,8 +34,8 @@ import picocli.CommandLine;
  */
 class DoctorIT {
     /** ops/dev/databases' optional instances: wal_level=replica, binlog_format=STATEMENT. */
-    private static final int PGPLAIN_PORT = 55434;
-    private static final int MARIADBSTMT_PORT = 53307;
+    private static final int PGPLAIN_PORT = 25434;
+    private static final int MARIADBSTMT_PORT = 23307;
     private static final Path LOGS = Path.of("target", "it-logs");
     private static final Pattern CHECK_LINE = Pattern.compile("(?m)^  (OK|WARN|FAIL)\\s+(\\S.*?)\\s{2,}");
 

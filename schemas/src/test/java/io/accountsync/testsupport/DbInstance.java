@@ -144,7 +144,7 @@ public record DbInstance(String name, Dialect dialect, String host, int port, St
         return dialect == Dialect.POSTGRESQL ? "postgres" : "mysql";
     }
 
-    /** For messages: {@code pg1 (postgresql 127.0.0.1:55432)}. */
+    /** For messages: {@code pg1 (postgresql 127.0.0.1:25432)}. */
     public String describe() {
         return name + " (" + dialect.configName() + " " + host + ":" + port + ")";
     }

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The private instances that fault suites may restart, stop, lock and purge ({@code ops/dev/databases}, started only
- * when named): {@link #pgfault()} (127.0.0.1:55435) and {@link #pgfault2()} (:55436), set up like pg1, and
- * {@link #mariadbfault()} (:53308), set up like mariadb. The shared pg1, pg2 and mariadb are never touched this way.
+ * when named): {@link #pgfault()} (127.0.0.1:25435) and {@link #pgfault2()} (:25436), set up like pg1, and
+ * {@link #mariadbfault()} (:23308), set up like mariadb. The shared pg1, pg2 and mariadb are never touched this way.
  *
  * <p>An accessor starts its instance when it is not running and remembers that it did; {@link #stopStarted()} stops
  * those again. When an instance cannot be started, the calling test is skipped — or fails under {@code CI=true}.
@@ -20,19 +20,19 @@ public final class FaultDatabases {
     private FaultDatabases() {
     }
 
-    /** PostgreSQL 15, wal_level=logical, on 127.0.0.1:55435. */
+    /** PostgreSQL 15, wal_level=logical, on 127.0.0.1:25435. */
     public static DbInstance pgfault() {
-        return running("pgfault", Dialect.POSTGRESQL, 55435);
+        return running("pgfault", Dialect.POSTGRESQL, 25435);
     }
 
-    /** PostgreSQL 15, wal_level=logical, on 127.0.0.1:55436. */
+    /** PostgreSQL 15, wal_level=logical, on 127.0.0.1:25436. */
     public static DbInstance pgfault2() {
-        return running("pgfault2", Dialect.POSTGRESQL, 55436);
+        return running("pgfault2", Dialect.POSTGRESQL, 25436);
     }
 
-    /** MariaDB with a ROW/FULL binlog and GTID strict mode, on 127.0.0.1:53308. */
+    /** MariaDB with a ROW/FULL binlog and GTID strict mode, on 127.0.0.1:23308. */
     public static DbInstance mariadbfault() {
-        return running("mariadbfault", Dialect.MARIADB, 53308);
+        return running("mariadbfault", Dialect.MARIADB, 23308);
     }
 
     /** Stops every instance an accessor of this JVM started (the ones that ran before are left running). */

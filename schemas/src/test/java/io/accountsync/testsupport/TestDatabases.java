@@ -36,19 +36,19 @@ public final class TestDatabases {
     private TestDatabases() {
     }
 
-    /** PostgreSQL instance pg1 (default 127.0.0.1:55432). */
+    /** PostgreSQL instance pg1 (default 127.0.0.1:25432). */
     public static DbInstance pg1() {
-        return checked(instance("pg1", Dialect.POSTGRESQL, "ACCOUNTSYNC_PG1", 55432));
+        return checked(instance("pg1", Dialect.POSTGRESQL, "ACCOUNTSYNC_PG1", 25432));
     }
 
-    /** PostgreSQL instance pg2 (default 127.0.0.1:55433). */
+    /** PostgreSQL instance pg2 (default 127.0.0.1:25433). */
     public static DbInstance pg2() {
-        return checked(instance("pg2", Dialect.POSTGRESQL, "ACCOUNTSYNC_PG2", 55433));
+        return checked(instance("pg2", Dialect.POSTGRESQL, "ACCOUNTSYNC_PG2", 25433));
     }
 
-    /** MariaDB instance (default 127.0.0.1:53306). */
+    /** MariaDB instance (default 127.0.0.1:23306). */
     public static DbInstance mariadb() {
-        return checked(instance("mariadb", Dialect.MARIADB, "ACCOUNTSYNC_MARIADB", 53306));
+        return checked(instance("mariadb", Dialect.MARIADB, "ACCOUNTSYNC_MARIADB", 23306));
     }
 
     /** Whether this run is a CI run (environment variable {@code CI=true}), where missing databases fail tests. */
