@@ -7,18 +7,19 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 /**
  * Runs {@code accountsync bootstrap -c CONFIG} in a JVM of its own (so that its memory is the daemon's alone) and
  * writes what it measured to a JSON file: seconds, exit code, heap after a full GC once the bootstrap is done,
- * the largest heap in use right after any collection during it (an upper bound of the live set: G1's young
+ * the largest heap in use right after any collection during it (heap pools only; an upper bound of the live set: young
  * collections leave old garbage in place), and the process's peak RSS (VmHWM).
  *
  * <p>Usage: {@code BootstrapProbe CONFIG RESULT_JSON}; the database password comes from the environment variable
@@ -33,13 +34,17 @@ public final class BootstrapProbe {
         Path result = Path.of(args[1]);
         AtomicLong peakLive = new AtomicLong();
         AtomicLong collections = new AtomicLong();
+        Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             ((NotificationEmitter) gc).addNotificationListener((n, handback) -> {
                 if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
                     GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
                             (CompositeData) n.getUserData());
-                    long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
-                            .mapToLong(MemoryUsage::getUsed).sum();
+                    // Heap pools only: the map also holds Metaspace and the code cache.
+                    long used = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                            .filter(e -> heapPools.contains(e.getKey()))
+                            .mapToLong(e -> e.getValue().getUsed()).sum();
                     peakLive.accumulateAndGet(used, Math::max);
                     collections.incrementAndGet();
                 }
