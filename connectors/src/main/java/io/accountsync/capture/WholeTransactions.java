@@ -55,7 +55,8 @@ final class WholeTransactions {
      * @param rows      the rows of every transaction completed so far, and rows outside any transaction, in order
      * @param markable  how many of the batch's first records may be marked processed: everything after them
      *                  belongs to a transaction still open
-     * @param splitOpen true when an open transaction grew past {@link #MAX_HELD} and was released in part
+     * @param splitOpen true when an open transaction grew past {@link #MAX_HELD} and its first part was released
+     *                  (once per transaction: later parts of it are released without saying so again)
      */
     record Released(List<RowChange> rows, int markable, boolean splitOpen) {
     }
@@ -63,6 +64,7 @@ final class WholeTransactions {
     private final int maxHeld;
     private final List<RowChange> held = new ArrayList<>();
     private boolean open;
+    private boolean openSplit;
 
     WholeTransactions() {
         this(MAX_HELD);
@@ -84,10 +86,12 @@ final class WholeTransactions {
                 rows.addAll(held);
                 held.clear();
                 open = true;
+                openSplit = false;
             } else if (item instanceof End) {
                 rows.addAll(held);
                 held.clear();
                 open = false;
+                openSplit = false;
                 markable = i + 1;
             } else if (item instanceof Row row && open) {
                 held.add(row.change());
@@ -98,13 +102,15 @@ final class WholeTransactions {
                 markable = i + 1;
             }
         }
-        boolean split = held.size() > maxHeld;
-        if (split) {
+        boolean firstSplit = false;
+        if (held.size() > maxHeld) {
             rows.addAll(held);
             held.clear();
             markable = items.size();
+            firstSplit = !openSplit;
+            openSplit = true;
         }
-        return new Released(rows, markable, split);
+        return new Released(rows, markable, firstSplit);
     }
 
     /** Rows of the open transaction held back for the next batch. */

@@ -89,9 +89,14 @@ class WholeTransactionsTest {
         assertThat(part.splitOpen()).isTrue();
         assertThat(part.markable()).isEqualTo(1);
 
-        WholeTransactions.Released rest = t.accept(List.of(row("7", 5), END));
-        assertThat(ids(rest)).containsExactly(5);
-        assertThat(rest.splitOpen()).isFalse();
-        assertThat(rest.markable()).isEqualTo(2);
+        WholeTransactions.Released second = t.accept(List.of(row("7", 5), row("7", 6), row("7", 7), row("7", 8)));
+        assertThat(ids(second)).containsExactly(5, 6, 7, 8);
+        assertThat(second.splitOpen()).as("said once per transaction").isFalse();
+
+        WholeTransactions.Released rest = t.accept(List.of(row("7", 9), END, BEGIN, row("8", 10), row("8", 11),
+                row("8", 12), row("8", 13)));
+        assertThat(ids(rest)).containsExactly(9, 10, 11, 12, 13);
+        assertThat(rest.splitOpen()).as("the next transaction's first part").isTrue();
+        assertThat(rest.markable()).isEqualTo(7);
     }
 }
