@@ -225,7 +225,7 @@ public final class CaptureEngine implements AutoCloseable {
                     WholeTransactions.Item marker = RowChangeConverter.marker(source);
                     items.add(marker != null ? marker
                             : converter.convert(source).<WholeTransactions.Item>map(WholeTransactions.Row::new)
-                                    .orElse(WholeTransactions.OTHER));
+                                    .orElse(WholeTransactions.Marker.OTHER));
                 } catch (RuntimeException e) {
                     throw failure("cannot convert a record from " + source.topic() + ": ", e);
                 }

@@ -95,8 +95,8 @@ final class RowChangeConverter {
             return null;
         }
         return switch (String.valueOf(value.get("status"))) {
-            case "BEGIN" -> WholeTransactions.BEGIN;
-            case "END" -> WholeTransactions.END;
+            case "BEGIN" -> WholeTransactions.Marker.BEGIN;
+            case "END" -> WholeTransactions.Marker.END;
             default -> null;
         };
     }

@@ -26,28 +26,18 @@ final class WholeTransactions {
     static final int MAX_HELD = 20_000;
 
     /** One Debezium record, as far as transaction boundaries go. */
-    sealed interface Item permits Begin, End, Row, Other {
+    sealed interface Item permits Marker, Row {
     }
 
-    /** Debezium's BEGIN marker. */
-    record Begin() implements Item {
-    }
-
-    /** Debezium's END marker. */
-    record End() implements Item {
-    }
+    /**
+     * Debezium's BEGIN and END markers, and OTHER: a record that carries no row change (heartbeat, tombstone,
+     * truncate, schema change).
+     */
+    enum Marker implements Item { BEGIN, END, OTHER }
 
     /** A captured row change. */
     record Row(RowChange change) implements Item {
     }
-
-    /** A record that carries no row change (heartbeat, tombstone, truncate, schema change). */
-    record Other() implements Item {
-    }
-
-    static final Item BEGIN = new Begin();
-    static final Item END = new End();
-    static final Item OTHER = new Other();
 
     /**
      * What a batch releases.
@@ -80,14 +70,14 @@ final class WholeTransactions {
         int markable = 0;
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
-            if (item instanceof Begin) {
+            if (item == Marker.BEGIN) {
                 // A BEGIN while another transaction is open would mean a lost END: release what is held rather than
                 // hold it forever.
                 rows.addAll(held);
                 held.clear();
                 open = true;
                 openSplit = false;
-            } else if (item instanceof End) {
+            } else if (item == Marker.END) {
                 rows.addAll(held);
                 held.clear();
                 open = false;

@@ -1,8 +1,8 @@
 package io.accountsync.capture;
 
-import static io.accountsync.capture.WholeTransactions.BEGIN;
-import static io.accountsync.capture.WholeTransactions.END;
-import static io.accountsync.capture.WholeTransactions.OTHER;
+import static io.accountsync.capture.WholeTransactions.Marker.BEGIN;
+import static io.accountsync.capture.WholeTransactions.Marker.END;
+import static io.accountsync.capture.WholeTransactions.Marker.OTHER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.accountsync.model.RowChange;

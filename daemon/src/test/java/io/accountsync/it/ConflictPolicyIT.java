@@ -165,7 +165,8 @@ class ConflictPolicyIT {
         Thread.sleep(2000);
         // Neither edit is overwritten: each environment keeps its own, A got the one seen first.
         // On failure the description carries Ann's audit trail (what the daemon decided, in which order).
-        java.util.function.Supplier<String> story = () -> auditTrail(config, "ann");
+        java.util.function.Supplier<String> story = () -> DaemonProcess.auditTrail(fx.processEnv(),
+                LOGS.resolve("audit-ann.log"), config, "ann");
         assertThat(fx.row("b", "ann").fullName()).as(story).isEqualTo("Ann from B");
         assertThat(fx.row("c", "ann").fullName()).as(story).isEqualTo("Ann from C");
         assertThat(fx.row("a", "ann").fullName()).as(story).isIn("Ann from B", "Ann from C");
@@ -188,15 +189,5 @@ class ConflictPolicyIT {
                 assertThat(fx.row(env, "ann").fullName()).as(env).isEqualTo("Ann, later");
             }
         });
-    }
-
-    /** The account's audit trail as `accountsync audit` prints it, for failure messages. */
-    private String auditTrail(Path config, String account) {
-        try {
-            return DaemonProcess.run(fx.processEnv(), LOGS.resolve("audit-" + account + ".log"), "audit", account,
-                    "-c", config.toString()).output();
-        } catch (Exception e) {
-            return "(no audit trail: " + e + ")";
-        }
     }
 }

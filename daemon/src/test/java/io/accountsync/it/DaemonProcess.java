@@ -49,6 +49,18 @@ public final class DaemonProcess implements AutoCloseable {
     public record Result(int exitCode, String output) {
     }
 
+    /**
+     * An account's audit trail as {@code accountsync audit} prints it, for failure messages: never throws, the
+     * output goes to {@code log} too.
+     */
+    public static String auditTrail(Map<String, String> env, Path log, Path config, String account) {
+        try {
+            return run(env, log, "audit", account, "-c", config.toString()).output();
+        } catch (Exception e) {
+            return "(no audit trail: " + e + ")";
+        }
+    }
+
     public static DaemonProcess start(Path config, int metricsPort, Map<String, String> env, Path log) throws IOException {
         Process p = builder(env, log, "run", "-c", config.toString()).start();
         return new DaemonProcess(p, log, metricsPort);

@@ -118,15 +118,6 @@ class MixedFarmIT {
         return d;
     }
 
-    private String auditTrail(String config, String account) {
-        try {
-            return DaemonProcess.run(processEnv(), LOGS.resolve("audit-" + account + ".log"), "audit", account, "-c",
-                    tmp.resolve(config + ".yaml").toString()).output();
-        } catch (Exception e) {
-            return "(no audit trail: " + e + ")";
-        }
-    }
-
     private static String attr(Connection c, String sid, String name) throws Exception {
         return TracFixture.attributes(c, Dialect.POSTGRESQL, "", sid, 1).get(name);
     }
@@ -201,7 +192,8 @@ class MixedFarmIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> daemon.metric("accountsync_events_total", null) >= eventsBefore + 1);
         daemon.awaitQuiet(Duration.ofSeconds(3), Duration.ofSeconds(60));
         assertThat(daemon.metric("accountsync_apply_statements_total", null))
-                .as(() -> "statements after rewrites; becky's audit trail:\n" + auditTrail("farm", "becky")).isEqualTo(before);
+                .as(() -> "statements after rewrites; becky's audit trail:\n" + DaemonProcess.auditTrail(processEnv(),
+                        LOGS.resolve("audit-becky.log"), tmp.resolve("farm.yaml"), "becky")).isEqualTo(before);
     }
 
     @Test

@@ -350,7 +350,7 @@ public final class MoodleProfile implements Profile {
         long now = clock.instant().getEpochSecond();
         return switch (patch.kind()) {
             case CREATE -> create(dsl, patch, now);
-            case UPDATE -> update(dsl, patch, now);
+            case UPDATE -> update(dsl, patch, ID.eq(val(id(patch), SQLDataType.BIGINT)), now);
             case DELETE -> delete(dsl, patch, now);
         };
     }
@@ -425,13 +425,17 @@ public final class MoodleProfile implements Profile {
         return SUSPENDED.equals(status) ? 1 : null;
     }
 
-    private List<Query> update(DSLContext dsl, Patch patch, long now) {
+    /**
+     * The patch's values written into the account's {@code row} (an update's id, or a create's username when the
+     * row exists already), where they differ and the row holds what the patch expects.
+     */
+    private List<Query> update(DSLContext dsl, Patch patch, Condition row, long now) {
         Assignments a = new Assignments(patch.values());
         if (a.isEmpty()) {
             return List.of();
         }
         return List.of(dsl.update(user).set(a.withBump(now))
-                .where(ID.eq(val(id(patch), SQLDataType.BIGINT))).and(ownAccount()).and(or(a.differs)).and(holds(patch)));
+                .where(row).and(ownAccount()).and(or(a.differs)).and(holds(patch)));
     }
 
     /**
@@ -553,11 +557,7 @@ public final class MoodleProfile implements Profile {
                 .select(select(row.values()).whereNotExists(selectOne().from(user).where(sameUser))));
         // A row that already existed (inserted meanwhile) is written like an update: where it still holds
         // what the create expects.
-        Assignments a = new Assignments(values);
-        if (!a.isEmpty()) {
-            queries.add(dsl.update(user).set(a.withBump(now)).where(sameUser).and(ownAccount()).and(or(a.differs))
-                    .and(holds(patch)));
-        }
+        queries.addAll(update(dsl, patch, sameUser, now));
         return queries;
     }
 
