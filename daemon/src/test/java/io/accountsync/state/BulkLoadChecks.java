@@ -32,6 +32,17 @@ final class BulkLoadChecks {
             dao.wipe();
             c.commit();
             BulkLoad.prepare(c);
+            java.util.OptionalInt cache = store.shrinkCache(c);
+            if (store.isH2()) {
+                assertThat(cache).as("the store's own cache").hasValue(65536);
+                assertThat(cacheKb(c)).as("cache while loading").isEqualTo(StateStore.LOAD_CACHE_KB);
+                try (Connection other = store.connect()) {   // its URL sets the store's size again
+                    assertThat(cacheKb(other)).as("cache while loading, after another connect")
+                            .isEqualTo(StateStore.LOAD_CACHE_KB);
+                }
+            } else {
+                assertThat(cache).as("other stores are left alone").isEmpty();
+            }
             assertThat(indexes(c)).doesNotContain("account_link_global_idx", "audit_log_account_idx");
             tom = dao.createAccount("tom", NOW);
             dao.upsertLink("a", "7", tom, "tom", NOW);
@@ -45,6 +56,13 @@ final class BulkLoadChecks {
             }
             c.commit();
             BulkLoad.build(c);
+            store.restoreCache(c, cache);
+            if (store.isH2()) {
+                assertThat(cacheKb(c)).as("cache after the load").isEqualTo(65536);
+                try (Connection other = store.connect()) {
+                    assertThat(cacheKb(other)).as("cache after the load, after another connect").isEqualTo(65536);
+                }
+            }
             BulkLoad.build(c);   // nothing missing: nothing to do
             assertThat(indexes(c)).containsAll(indexes);
             assertThat(duplicateLinkRefused(c, tom)).as("key after the build").isTrue();
@@ -58,6 +76,14 @@ final class BulkLoadChecks {
                         .isInstanceOf(SQLException.class);
                 c.rollback();
             }
+        }
+    }
+
+    private static int cacheKb(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select setting_value from information_schema.settings where setting_name = 'CACHE_SIZE'")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1));
         }
     }
 
