@@ -210,7 +210,6 @@ public final class StateStore {
         });
     }
 
-    /** A new connection, auto-commit off. */
     /**
      * H2's page cache while a bootstrap loads the store, in KB. Nothing reads the loaded tables then, so the
      * store's usual 64 MB only held pages just written, which the collector then had to carry and promote:
@@ -231,18 +230,21 @@ public final class StateStore {
         if (!isH2()) {
             return OptionalInt.empty();
         }
-        int kb;
+        OptionalInt kb = h2CacheKb(c);
+        if (kb.isPresent()) {
+            loadCache = true;
+            setCache(c, LOAD_CACHE_KB);
+        }
+        return kb;
+    }
+
+    /** H2's page cache size now, in KB (the database's setting: every connection sees the same). */
+    static OptionalInt h2CacheKb(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select setting_value from information_schema.settings "
                      + "where setting_name = 'CACHE_SIZE'")) {
-            if (!rs.next()) {
-                return OptionalInt.empty();
-            }
-            kb = Integer.parseInt(rs.getString(1));
+            return rs.next() ? OptionalInt.of(Integer.parseInt(rs.getString(1))) : OptionalInt.empty();
         }
-        loadCache = true;
-        setCache(c, LOAD_CACHE_KB);
-        return OptionalInt.of(kb);
     }
 
     /** Gives H2's page cache back the size {@link #shrinkCache} found. */
@@ -259,6 +261,7 @@ public final class StateStore {
         }
     }
 
+    /** A new connection, auto-commit off. */
     public Connection connect() {
         try {
             Properties p = new Properties();
