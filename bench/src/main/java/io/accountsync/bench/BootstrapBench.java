@@ -104,6 +104,7 @@ final class BootstrapBench {
                     mem.put("capped_run_failure", capFailure);
                 }
                 out.put("memory", mem);
+                out.put("store_floor", StoreFloor.measure(n, 3L * n - counts[1], work));
                 Log.info(String.format("bootstrap: %,d x 3 accounts in %.1f s (%,.0f accounts/s), converged %s;"
                                 + " heap after %.0f MB, peak RSS %.0f MB", n, seconds, n / seconds, b.get("converged"),
                         ((Number) probe.get("heap_after_bootstrap_mb")).doubleValue(),
