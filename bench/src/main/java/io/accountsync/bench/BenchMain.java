@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * <p>Runs, in one JVM and one run, against the private databases: the capture ceiling (PostgreSQL, MariaDB),
  * streaming under the daemon (generic; Trac/MediaWiki/Moodle), the bootstrap (in a JVM of its own, for its
- * memory), the naive baseline on the same data; then writes {@code bench-report.json}, {@code bench-report.md}
+ * memory) and the floor of its H2 state store, the naive baseline on the same data; then writes {@code bench-report.json}, {@code bench-report.md}
  * (the figures table) and {@code bench-chart.svg} into the output directory.
  *
  * <p>Sections ({@code --only}, comma-separated): capture, streaming, apps, bootstrap, naive. Size keys: see

@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  *   the bootstrap and its peak RSS. Should it run out of memory, the data is reloaded and it runs again without
  *   the cap, so that its time is still measured, and the report says it did not fit.</li>
  *   <li>Check that every environment converged to the expected values (an order-independent digest).</li>
+ *   <li>The floor of the H2 state store ({@link StoreFloor}): one keyed row per person and per local account,
+ *   loaded as the bootstrap loads them, nothing else; with the naive baseline's read it bounds the bootstrap from
+ *   below.</li>
  *   <li>Reload the same data and run the naive baseline ({@link NaiveSync}); check it converged to the same.</li>
  * </ol>
  */
