@@ -29,7 +29,7 @@ final class StoreFloor {
 
     /** @param links local accounts in all (at most three per person, the last ones with two) */
     static Map<String, Object> measure(int people, long links, Path work) throws Exception {
-        Path dir = work.resolve("store-floor");
+        Path dir = work.resolve("store-floor").toAbsolutePath();   // H2 refuses a relative file path
         BenchMain.deleteTree(dir);
         Files.createDirectories(dir);
         StateStore store = new StateStore("jdbc:h2:file:" + dir.resolve("state"), null, null).openForUse();

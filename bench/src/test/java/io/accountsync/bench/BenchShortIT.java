@@ -31,6 +31,16 @@ class BenchShortIT {
     }
 
     @Test
+    void shouldMeasureTheStateStoreFloorOnTheBootstrapsData() {
+        JsonNode boot = report.path("bootstrap");
+        JsonNode floor = boot.path("store_floor");
+        assertThat(floor.path("people").asLong()).isEqualTo(boot.path("data").path("accounts").asLong());
+        assertThat(floor.path("links").asLong()).isEqualTo(boot.path("data").path("rows_total").asLong());
+        assertThat(floor.path("insert_s").asDouble()).isPositive();
+        assertThat(floor.path("seconds").asDouble()).isGreaterThanOrEqualTo(floor.path("insert_s").asDouble());
+    }
+
+    @Test
     void shouldMeasureTheCaptureCeilingOfBothDatabases() {
         for (String db : List.of("postgresql", "mariadb")) {
             JsonNode c = report.path("capture_ceiling").path(db);
