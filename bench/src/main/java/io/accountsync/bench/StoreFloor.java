@@ -1,5 +1,6 @@
 package io.accountsync.bench;
 
+import io.accountsync.pipeline.Bootstrap;
 import io.accountsync.state.BulkLoad;
 import io.accountsync.state.StateStore;
 import java.nio.file.Files;
@@ -15,13 +16,12 @@ import java.util.OptionalInt;
 /**
  * What any bootstrap into the default (H2) state store costs at least: one row per person (the correlation
  * key) and one per local account (the link, looked up by environment and local key), each table keyed, loaded
- * the way the bootstrap loads them ({@link BulkLoad}, the load cache, batches, a commit per 1,000 people) into
+ * the way the bootstrap loads them ({@link BulkLoad}, the load cache, its inserts, batches and commit size) into
  * a fresh store, with nothing else (no values, audit, outbox, merge or reading). Together with the naive
  * baseline's read of the three databases it bounds the bootstrap from below, and so bounds its speedup over
  * the naive cycle from above.
  */
 final class StoreFloor {
-    private static final int PEOPLE_PER_COMMIT = 1_000;
     private static final List<String> ENVS = List.of("a", "b", "c");
 
     private StoreFloor() {
@@ -41,10 +41,8 @@ final class StoreFloor {
             BulkLoad.prepare(c);
             OptionalInt cache = store.shrinkCache(c);
             long t0 = System.nanoTime();
-            try (PreparedStatement account = c.prepareStatement(
-                    "insert into account (global_id, username_key, created_at) values (?, ?, ?)");
-                 PreparedStatement link = c.prepareStatement("insert into account_link (env, local_key, global_id, "
-                         + "username, deleted, updated_at) values (?, ?, ?, ?, false, ?)")) {
+            try (PreparedStatement account = c.prepareStatement(Bootstrap.ACCOUNT_INSERT);
+                 PreparedStatement link = c.prepareStatement(Bootstrap.LINK_INSERT)) {
                 for (int p = 1; p <= people; p++) {
                     String name = String.format("user%08d", p);
                     account.setLong(1, p);
@@ -60,7 +58,7 @@ final class StoreFloor {
                         link.setTimestamp(5, now);
                         link.addBatch();
                     }
-                    if (p % PEOPLE_PER_COMMIT == 0 || p == people) {
+                    if (p % Bootstrap.COMMIT_EVERY == 0 || p == people) {
                         account.executeBatch();
                         link.executeBatch();
                         c.commit();

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +46,11 @@ public final class Bootstrap {
      * 1 MB (see {@link StateStore#shrinkCache}) the 1,000,000 × 3 bench took 79.7 s at 1,000, 81.3 s at
      * 2,000 and 88.3 s at 10,000 (runs taken in turn; 500 was no faster than 1,000).
      */
-    private static final int COMMIT_EVERY = 1_000;
+    public static final int COMMIT_EVERY = 1_000;
+    /** The merge phase's inserts of accounts and links (the bench's state-store floor loads them the same way). */
+    public static final String ACCOUNT_INSERT = "insert into account (global_id, username_key, created_at) values (?, ?, ?)";
+    public static final String LINK_INSERT = "insert into account_link (env, local_key, global_id, username, deleted, "
+            + "updated_at) values (?, ?, ?, ?, false, ?)";
     public static final String DONE_FACT = "bootstrap";
 
     private final StateStore store;
@@ -98,7 +103,7 @@ public final class Bootstrap {
             new StateDao(c).wipe();
             c.commit();
             BulkLoad.prepare(c);
-            java.util.OptionalInt cache = store.shrinkCache(c);
+            OptionalInt cache = store.shrinkCache(c);
             try {
                 wiped.run();
                 try (StagingFiles staging = new StagingFiles(scratch)) {
@@ -303,8 +308,8 @@ public final class Bootstrap {
                 rs.next();
                 nextId = rs.getLong(1);
             }
-            account = c.prepareStatement("insert into account (global_id, username_key, created_at) values (?, ?, ?)");
-            link = c.prepareStatement("insert into account_link (env, local_key, global_id, username, deleted, updated_at) values (?, ?, ?, ?, false, ?)");
+            account = c.prepareStatement(ACCOUNT_INSERT);
+            link = c.prepareStatement(LINK_INSERT);
             canonical = c.prepareStatement("insert into canonical_value (global_id, field, val, source_env, source_time, updated_at) values (?, ?, ?, ?, ?, ?)");
         }
 
