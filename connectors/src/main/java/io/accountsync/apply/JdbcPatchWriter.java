@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.jooq.DSLContext;
@@ -59,7 +60,14 @@ public final class JdbcPatchWriter implements PatchWriter {
 
     private Connection connection() throws SQLException {
         if (jdbc == null || jdbc.isClosed()) {
-            jdbc = DriverManager.getConnection(connection.jdbcUrl(), connection.jdbcProperties());
+            java.util.Properties properties = connection.jdbcProperties();
+            if (connection.dialect() == Dialect.MARIADB) {
+                // A batch (see StatementBatches) goes pipelined, statement by statement, each with its row count: the
+                // bulk protocol refuses INSERT ... SELECT ("not supported in the prepared statement protocol yet").
+                properties.setProperty("useBulkStmts", "false");
+                properties.setProperty("useBulkStmtsForInserts", "false");
+            }
+            jdbc = DriverManager.getConnection(connection.jdbcUrl(), properties);
             jdbc.setAutoCommit(false);
             try (Statement st = jdbc.createStatement()) {
                 st.execute(connection.dialect() == Dialect.POSTGRESQL ? "SET lock_timeout = '" + LOCK_TIMEOUT_SECONDS + "s'"
@@ -107,25 +115,31 @@ public final class JdbcPatchWriter implements PatchWriter {
             Connection c = connection();
             DSLContext dsl = DSL.using(new DefaultConfiguration().set(c).set(Dialects.jooq(dialect))
                     .set(Dialects.settings()).set(TAG_STATEMENTS));
+            List<List<Query>> perPatch = new ArrayList<>(patches.size());
+            List<Long> accounts = new ArrayList<>(patches.size());
             int statements = 0;
-            int rows = 0;
             for (Patch patch : patches) {
-                for (Query q : profile.write(dsl, patch, limits)) {
-                    rows += q.execute();
-                    statements++;
-                }
+                List<Query> qs = profile.write(dsl, patch, limits);
+                perPatch.add(qs);
+                accounts.add(patch.globalId());
+                statements += qs.size();
             }
+            StatementBatches.Counts counts = StatementBatches.execute(dsl, perPatch, accounts);
+            int rows = counts.rows();
             String txId = null;
             // MySQL offers no SQL for the session's own GTID: there echoes die by value equality alone.
             boolean tracked = dialect != Dialect.MYSQL;
             boolean afterCommit = TransactionIds.readAfterCommit(dialect);
-            if (rows > 0 && tracked && !afterCommit) {
+            // A driver that reports a batch's rows as unknown counts as having written: reading the id of a transaction
+            // that wrote nothing is harmless (PostgreSQL assigns one; MariaDB's is this session's last, ours too).
+            boolean wrote = rows > 0 || counts.unknown();
+            if (wrote && tracked && !afterCommit) {
                 txId = TransactionIds.read(c, dialect);
                 if (txId != null) {
                     ownTransaction.accept(txId);
                 }
             }
-            if (rows > 0 && tracked && afterCommit) {
+            if (wrote && tracked && afterCommit) {
                 // The echo may be captured as soon as the commit is visible: judged only once its id is known.
                 commitWindow.lock();
                 try {

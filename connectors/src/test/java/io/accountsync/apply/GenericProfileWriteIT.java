@@ -143,4 +143,36 @@ class GenericProfileWriteIT {
             assertThat(ann()).containsExactly("Ann B", "ann@example.org");
         }
     }
+    @ParameterizedTest
+    @ValueSource(strings = {"pg1", "mariadb"})
+    void shouldWriteABatchOfManyAccountsWithEachAccountsPatchesInOrder(String instance) throws Exception {
+        try (JdbcPatchWriter writer = writer(instance)) {
+            List<Patch> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                batch.add(new Patch("b", i, null, "user" + i, Patch.Kind.CREATE,
+                        Map.of(Fields.DISPLAY_NAME, "User " + i, Fields.EMAIL, "user" + i + "@example.org"), null, "test"));
+            }
+            // Account 7 again, planned before its first create's echo linked it: it must run after that create.
+            batch.add(new Patch("b", 7, null, "user7", Patch.Kind.CREATE, Map.of(Fields.DISPLAY_NAME, "User 7 B"),
+                    Map.of(Fields.DISPLAY_NAME, "User 7"), "test"));
+
+            PatchWriter.WriteResult result = writer.write(batch, tx -> { });
+
+            assertThat(result.rows()).as("40 inserts and one rename").isEqualTo(41);
+            assertThat(result.statements()).as("an insert and an update per create").isEqualTo(82);
+            try (Connection c = db.connect(database); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("select username, full_name, email from users order by id")) {
+                int n = 0;
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    int i = Integer.parseInt(name.substring(4));
+                    assertThat(rs.getString(2)).as(name).isEqualTo(i == 7 ? "User 7 B" : "User " + i);
+                    assertThat(rs.getString(3)).as(name).isEqualTo(name + "@example.org");
+                    n++;
+                }
+                assertThat(n).isEqualTo(40);
+            }
+            assertThat(writer.write(batch.subList(8, 40), tx -> { }).rows()).as("a replay").isZero();
+        }
+    }
 }
