@@ -109,6 +109,9 @@ public final class BenchMain {
         report.put("state_store", Farm.stateStoreKind + Farm.h2Options);
         report.put("debezium_overrides", new LinkedHashMap<>(Farm.DEBEZIUM));
         report.put("probe_jvm_options", probeJvm);
+        // The JIT and collector flags of the JVM that hosts the daemon (ops/bench passes the systemd unit's).
+        report.put("bench_jvm_options", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:") || a.startsWith("-Xm")).toList());
         long t0 = System.nanoTime();
         Log.info("mode " + report.get("mode") + ", sections " + only + ", sizes " + sizes.json());
 
@@ -186,6 +189,7 @@ public final class BenchMain {
     private static String describe(Map<String, Object> report) {
         Map<String, Object> m = (Map<String, Object>) report.get("machine");
         return m.get("cpus") + " cores (" + m.get("cpu_model") + "), " + m.get("memory_mb") + " MB, " + m.get("os")
-                + ", " + m.get("java") + "; mode " + report.get("mode") + ", sizes " + report.get("sizes");
+                + ", " + m.get("java") + " " + String.join(" ", (List<String>) report.get("bench_jvm_options"))
+                + "; mode " + report.get("mode") + ", sizes " + report.get("sizes");
     }
 }

@@ -65,6 +65,9 @@ final class BootstrapBench {
                 if (probeJvm.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
                     jvm.add(0, "-XX:+UseParallelGC");   // as the systemd unit runs it
                 }
+                if (probeJvm.stream().noneMatch(o -> o.contains("TieredCompilation"))) {
+                    jvm.add(0, "-XX:-TieredCompilation");   // as the systemd unit runs it
+                }
                 Map<String, Object> probe;
                 Boolean fitsTarget = capped ? Boolean.TRUE : null;
                 String capFailure = null;

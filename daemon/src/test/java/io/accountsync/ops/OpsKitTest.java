@@ -421,6 +421,8 @@ class OpsKitTest {
         argv.forEach(a -> args.add(a.asText()));
         assertThat(args.get(0)).isEqualTo("java");
         assertThat(args).containsSubsequence("-jar", "/opt/accountsync/accountsync.jar");
+        assertThat(args).as("the image's JVM runs as the systemd unit's (collector and JIT, README Performance)")
+                .contains("-XX:+UseParallelGC", "-XX:-TieredCompilation");
         assertThat(lines).contains("COPY --from=build /src/daemon/target/accountsync.jar /opt/accountsync/accountsync.jar");
 
         // The build stage copies the parent POM and every module, then packages (the shaded jar of daemon).
@@ -519,7 +521,7 @@ class OpsKitTest {
         expected.put("CapabilityBoundingSet", "");
         expected.put("Restart", "on-failure");
         expected.put("SuccessExitStatus", "143");
-        expected.put("ExecStart", "/usr/bin/java -Xmx512m -XX:+UseParallelGC -jar /opt/accountsync/accountsync.jar run -c /etc/accountsync/config.yaml");
+        expected.put("ExecStart", "/usr/bin/java -Xmx512m -XX:+UseParallelGC -XX:-TieredCompilation -jar /opt/accountsync/accountsync.jar run -c /etc/accountsync/config.yaml");
         assertThat(d).as("directives of %s", unit).containsAllEntriesOf(expected);
         assertThat(d).containsKey("TimeoutStopSec");
         // Say why W+X stays allowed, right above the directive.
