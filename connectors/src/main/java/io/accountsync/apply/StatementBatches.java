@@ -1,13 +1,14 @@
 package io.accountsync.apply;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jooq.BatchBindStep;
 import org.jooq.DSLContext;
+import org.jooq.Insert;
 import org.jooq.Query;
 
 /**
@@ -17,7 +18,9 @@ import org.jooq.Query;
  * not depend on each other, so within a run of patches of distinct accounts the first statement of every patch runs
  * first, then the second ones, and so on; within each such step, statements of the same SQL (an update of the same
  * columns, account after account) go to the database as one JDBC batch: one prepare and one round trip instead of
- * one each. A patch of an account already in the run starts the next run.
+ * one each. A patch of an account already in the run starts the next run. Inserts keep the order a
+ * statement-by-statement run gives them, so the keys a target generates for new rows are the same as when a dry
+ * run's file is replayed: only consecutive inserts of the same SQL are batched together.
  */
 final class StatementBatches {
     /** Rows the statements changed; {@code unknown} when the driver did not say for some (a batch's "no info"). */
@@ -40,19 +43,46 @@ final class StatementBatches {
             int end = start;
             int steps = 0;
             while (end < perPatch.size() && inRun.add(accounts.get(end))) {
+                boolean regroupable = insertsFirstOnly(perPatch.get(end));
+                if (!regroupable && end > start) {
+                    break;   // it runs alone, in the next run
+                }
                 steps = Math.max(steps, perPatch.get(end).size());
                 end++;
+                if (!regroupable) {
+                    break;
+                }
             }
             for (int step = 0; step < steps; step++) {
-                Map<String, List<Query>> bySql = new LinkedHashMap<>();
+                List<List<Query>> groups = new ArrayList<>();
+                Map<String, List<Query>> bySql = new HashMap<>();
+                List<Query> lastInsert = null;
+                String lastInsertSql = null;
                 for (int i = start; i < end; i++) {
                     List<Query> statements = perPatch.get(i);
-                    if (step < statements.size()) {
-                        Query q = statements.get(step);
-                        bySql.computeIfAbsent(dsl.render(q), k -> new ArrayList<>()).add(q);
+                    if (step >= statements.size()) {
+                        continue;
+                    }
+                    Query q = statements.get(step);
+                    String sql = dsl.render(q);
+                    if (q instanceof Insert<?>) {
+                        // Inserts keep their order: generated keys come out as a statement-by-statement run
+                        // (a dry run's file) would give them.
+                        if (lastInsert == null || !sql.equals(lastInsertSql)) {
+                            lastInsert = new ArrayList<>();
+                            lastInsertSql = sql;
+                            groups.add(lastInsert);
+                        }
+                        lastInsert.add(q);
+                    } else {
+                        bySql.computeIfAbsent(sql, k -> {
+                            List<Query> g = new ArrayList<>();
+                            groups.add(g);
+                            return g;
+                        }).add(q);
                     }
                 }
-                for (List<Query> same : bySql.values()) {
+                for (List<Query> same : groups) {
                     if (same.size() == 1) {
                         rows += same.get(0).execute();
                         continue;
@@ -73,5 +103,20 @@ final class StatementBatches {
             start = end;
         }
         return new Counts(rows, unknown);
+    }
+
+    /**
+     * Whether a patch's statements may be regrouped with other patches': at most one insert, as its first statement.
+     * Then every insert of a run is in its first step, in the order of the patches, and the inserts of all runs run
+     * in the order a statement-by-statement run would give them (so do the keys they generate). Any other patch runs
+     * on its own.
+     */
+    private static boolean insertsFirstOnly(List<Query> statements) {
+        for (int i = 1; i < statements.size(); i++) {
+            if (statements.get(i) instanceof Insert<?>) {
+                return false;
+            }
+        }
+        return true;
     }
 }

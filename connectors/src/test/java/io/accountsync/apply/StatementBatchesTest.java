@@ -58,6 +58,10 @@ class StatementBatchesTest {
         return dsl.insertInto(USERS).columns(ID).values(val(id));
     }
 
+    private Query insertNamed(String id, String name) {
+        return dsl.insertInto(USERS).columns(ID, NAME).values(val(id), val(name));
+    }
+
     private Query email(String id, String to) {
         return dsl.update(USERS).set(EMAIL, val(to)).where(ID.eq(val(id)));
     }
@@ -110,6 +114,41 @@ class StatementBatchesTest {
 
         assertThat(executions).extracting(e -> e.bindSets().get(0))
                 .containsExactly(List.of("a"), List.of("B", "b"), List.of("A", "a"), List.of("A2", "a"));
+    }
+
+    @Test
+    void shouldKeepInsertsInTheOrderOfThePatchesSoGeneratedKeysComeOutAsInADryRunsFile() {
+        // Inserts of two shapes, interleaved: grouping them by SQL would give b its key before a's and c's.
+        List<List<Query>> perPatch = List.of(
+                List.of(insert("a")),
+                List.of(insertNamed("b", "B")),
+                List.of(insert("c")),
+                List.of(insert("d")),
+                List.of(rename("x", "X")),
+                List.of(rename("y", "Y")));
+
+        StatementBatches.execute(dsl, perPatch, List.of(1L, 2L, 3L, 4L, 5L, 6L));
+
+        assertThat(executions).extracting(Execution::bindSets).containsExactly(
+                List.of(List.of("a")),
+                List.of(List.of("b", "B")),
+                List.of(List.of("c"), List.of("d")),
+                List.of(List.of("X", "x"), List.of("Y", "y")));
+    }
+
+    @Test
+    void shouldRunAPatchWithInsertsAfterItsFirstStatementOnItsOwn() {
+        // A patch that inserts twice (a user and its actor, say) would otherwise see its second insert moved
+        // after the first inserts of the patches behind it.
+        List<List<Query>> perPatch = List.of(
+                List.of(insert("a"), insert("a-actor")),
+                List.of(insert("b"), insert("b-actor")),
+                List.of(rename("x", "X")));
+
+        StatementBatches.execute(dsl, perPatch, List.of(1L, 2L, 3L));
+
+        assertThat(executions).extracting(e -> e.bindSets().get(0)).containsExactly(
+                List.of("a"), List.of("a-actor"), List.of("b"), List.of("b-actor"), List.of("X", "x"));
     }
 
     @Test
