@@ -53,6 +53,15 @@ final class StatementBatches {
                     break;
                 }
             }
+            if (end - start == 1) {
+                // A run of one patch (a batch of one, or a patch that runs on its own): nothing to group, so
+                // nothing to render for a grouping key; each statement renders once, as it executes.
+                for (Query q : perPatch.get(start)) {
+                    rows += q.execute();
+                }
+                start = end;
+                continue;
+            }
             for (int step = 0; step < steps; step++) {
                 List<List<Query>> groups = new ArrayList<>();
                 Map<String, List<Query>> bySql = new HashMap<>();
