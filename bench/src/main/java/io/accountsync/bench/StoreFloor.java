@@ -48,6 +48,7 @@ final class StoreFloor {
                     account.setLong(1, p);
                     account.setString(2, name);
                     account.setTimestamp(3, now);
+                    account.setString(4, null);   // no canonical values: only the keyed row
                     account.addBatch();
                     int n = p <= threeLinks ? 3 : 2;
                     for (int e = 0; e < n; e++) {

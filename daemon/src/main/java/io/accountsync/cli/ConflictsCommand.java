@@ -189,10 +189,10 @@ final class ConflictsCommand implements Callable<Integer> {
                 }
                 String source = take != null ? take : "operator";
                 for (Map.Entry<String, String> e : chosen.entrySet()) {
-                    dao.setCanonical(gid, e.getKey(), new CanonicalValue(e.getValue(), source, now), now);
+                    dao.setCanonical(gid, e.getKey(), new CanonicalValue(e.getValue(), source, now));
                 }
                 if (chosen.containsKey(Fields.EMAIL) && envs.values().stream().anyMatch(e -> e.syncedFields().contains(Fields.EMAIL_VERIFIED))) {
-                    dao.setCanonical(gid, Fields.EMAIL_VERIFIED, new CanonicalValue("false", source, now), now);
+                    dao.setCanonical(gid, Fields.EMAIL_VERIFIED, new CanonicalValue("false", source, now));
                 }
                 String resolution = "operator: " + (take != null ? "took " + take : "") + (sets.isEmpty() ? "" : " set " + sets.keySet());
                 dao.resolveConflicts(gid, resolution.trim(), now);

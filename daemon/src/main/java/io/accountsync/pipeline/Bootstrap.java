@@ -10,6 +10,7 @@ import io.accountsync.plan.Planner;
 import io.accountsync.plan.Target;
 import io.accountsync.state.BulkLoad;
 import io.accountsync.state.CanonicalValue;
+import io.accountsync.state.CanonicalValues;
 import io.accountsync.state.StateDao;
 import io.accountsync.state.StateStore;
 import java.sql.Connection;
@@ -48,7 +49,8 @@ public final class Bootstrap {
      */
     public static final int COMMIT_EVERY = 1_000;
     /** The merge phase's inserts of accounts and links (the bench's state-store floor loads them the same way). */
-    public static final String ACCOUNT_INSERT = "insert into account (global_id, username_key, created_at) values (?, ?, ?)";
+    public static final String ACCOUNT_INSERT = "insert into account (global_id, username_key, created_at, canonical) "
+            + "values (?, ?, ?, ?)";
     public static final String LINK_INSERT = "insert into account_link (env, local_key, global_id, username, deleted, "
             + "updated_at) values (?, ?, ?, ?, false, ?)";
     public static final String DONE_FACT = "bootstrap";
@@ -210,7 +212,7 @@ public final class Bootstrap {
         if (++summary.accounts % BATCH == 0) {
             progress.merged(summary.accounts);
         }
-        w.account(gid, key);
+        w.account(gid, key, o.canonical());
         Map<String, StateDao.Link> links = new LinkedHashMap<>();
         Map<String, Map<String, String>> current = new HashMap<>();
         Set<String> duplicated = new LinkedHashSet<>();
@@ -232,9 +234,6 @@ public final class Bootstrap {
             links.put(l.env(), new StateDao.Link(gid, l.env(), l.localKey(), l.username()));
             current.put(l.env(), l.values());
             summary.env(l.env()).linked++;
-        }
-        for (Map.Entry<String, CanonicalValue> e : o.canonical().entrySet()) {
-            w.canonical(gid, e.getKey(), e.getValue());
         }
         if (o.identity() != null) {
             w.conflict(gid, key, "identity", List.of("username"), o.candidates(), true, null);
@@ -292,7 +291,6 @@ public final class Bootstrap {
         private final Instant now;
         private final PreparedStatement account;
         private final PreparedStatement link;
-        private final PreparedStatement canonical;
         private final List<Object[]> outbox = new ArrayList<>();
         private final List<Object[]> audit = new ArrayList<>();
         private final List<Object[]> conflicts = new ArrayList<>();
@@ -310,13 +308,13 @@ public final class Bootstrap {
             }
             account = c.prepareStatement(ACCOUNT_INSERT);
             link = c.prepareStatement(LINK_INSERT);
-            canonical = c.prepareStatement("insert into canonical_value (global_id, field, val, source_env, source_time, updated_at) values (?, ?, ?, ?, ?, ?)");
         }
 
-        void account(long gid, String key) throws SQLException {
+        void account(long gid, String key, Map<String, CanonicalValue> values) throws SQLException {
             account.setLong(1, gid);
             account.setString(2, key);
             account.setTimestamp(3, Timestamp.from(now));
+            account.setString(4, CanonicalValues.encode(values));
             account.addBatch();
         }
 
@@ -327,16 +325,6 @@ public final class Bootstrap {
             link.setString(4, username);
             link.setTimestamp(5, Timestamp.from(now));
             link.addBatch();
-        }
-
-        void canonical(long gid, String field, CanonicalValue v) throws SQLException {
-            canonical.setLong(1, gid);
-            canonical.setString(2, field);
-            canonical.setString(3, v.value());
-            canonical.setString(4, v.sourceEnv());
-            canonical.setTimestamp(5, Timestamp.from(v.sourceTime()));
-            canonical.setTimestamp(6, Timestamp.from(now));
-            canonical.addBatch();
         }
 
         void outbox(Patch p) {
@@ -361,7 +349,6 @@ public final class Bootstrap {
         void flush() throws SQLException {
             account.executeBatch();
             link.executeBatch();
-            canonical.executeBatch();
             dao.drain(StateDao.CONFLICT_INSERT, conflicts);
             dao.drain(StateDao.OUTBOX_INSERT, outbox);
             dao.drain(StateDao.AUDIT_INSERT, audit);

@@ -40,8 +40,8 @@ public final class BatchState {
     private final Map<String, Long> accountsByKey = new HashMap<>();
     private final Set<String> absentKeys = new HashSet<>();
     private final Map<Long, Map<String, CanonicalValue>> canonical = new HashMap<>();
-    private final Set<Long> canonicalStored = new HashSet<>();                  // accounts prefetched or created
-    private final Map<Long, Set<String>> storedFields = new HashMap<>();
+    /** The canonical column of each account read or created, as the store held it (null: no values). */
+    private final Map<Long, String> canonicalStored = new HashMap<>();
     private final Map<Long, Set<String>> openFields = new HashMap<>();
     private final Map<Long, Map<String, CanonicalValue>> dirtyCanonical = new LinkedHashMap<>();
     private final Set<String> dirtyLinks = new LinkedHashSet<>();
@@ -133,10 +133,7 @@ public final class BatchState {
         Array ids = array("BIGINT", accounts.toArray());
         for (long g : accounts) {
             linksByAccount.put(g, new HashMap<>());
-            canonical.put(g, new HashMap<>());
-            storedFields.put(g, new HashSet<>());
             openFields.put(g, new LinkedHashSet<>());
-            canonicalStored.add(g);
         }
         try (PreparedStatement ps = dao.connection().prepareStatement(
                 "select l.global_id, l.env, l.local_key, l.username from unnest(?) as k(global_id) "
@@ -151,15 +148,11 @@ public final class BatchState {
             }
         }
         try (PreparedStatement ps = dao.connection().prepareStatement(
-                "select v.global_id, v.field, v.val, v.source_env, v.source_time from unnest(?) as k(global_id) "
-                        + "join canonical_value v on v.global_id = k.global_id")) {
+                "select a.global_id, a.canonical from unnest(?) as k(global_id) join account a on a.global_id = k.global_id")) {
             ps.setArray(1, ids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long g = rs.getLong(1);
-                    canonical.get(g).put(rs.getString(2), new CanonicalValue(rs.getString(3), rs.getString(4),
-                            rs.getTimestamp(5).toInstant()));
-                    storedFields.get(g).add(rs.getString(2));
+                    stored(rs.getLong(1), rs.getString(2));
                 }
             }
         }
@@ -252,11 +245,14 @@ public final class BatchState {
     }
 
     private void loadAccount(long globalId) throws SQLException {
-        if (canonicalStored.add(globalId)) {
-            Map<String, CanonicalValue> values = dao.canonical(globalId);
-            canonical.put(globalId, new HashMap<>(values));
-            storedFields.put(globalId, new HashSet<>(values.keySet()));
+        if (!canonicalStored.containsKey(globalId)) {
+            stored(globalId, dao.canonicalText(globalId));
         }
+    }
+
+    private void stored(long globalId, String text) {
+        canonicalStored.put(globalId, text);
+        canonical.put(globalId, CanonicalValues.decode(globalId, text));
     }
 
     public boolean hasOpenIdentityConflict(String usernameKey) throws SQLException {
@@ -275,10 +271,8 @@ public final class BatchState {
         accountsByKey.put(usernameKey, g);
         absentKeys.remove(usernameKey);
         linksByAccount.put(g, new HashMap<>());
-        canonical.put(g, new HashMap<>());
-        storedFields.put(g, new HashSet<>());
+        stored(g, null);
         openFields.put(g, new LinkedHashSet<>());
-        canonicalStored.add(g);
         return g;
     }
 
@@ -358,6 +352,35 @@ public final class BatchState {
                 || !quarantine.isEmpty();
     }
 
+    /**
+     * Writes the changed accounts' canonical values, each account's row once, only where the row still holds what
+     * this batch read: another writer (an operator resolving a conflict with the CLI) may have set other fields since.
+     * Such an account's changed fields are written over the row as it is now, locked, so neither write is lost.
+     */
+    private void flushCanonical() throws SQLException {
+        List<Long> accounts = new ArrayList<>(dirtyCanonical.keySet());
+        try (PreparedStatement ps = dao.connection().prepareStatement(StateDao.CANONICAL_UPDATE
+                + " and canonical is not distinct from ?")) {
+            for (long g : accounts) {
+                ps.setString(1, CanonicalValues.encode(canonical.get(g)));
+                ps.setLong(2, g);
+                ps.setString(3, canonicalStored.get(g));
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < accounts.size(); i++) {
+                long g = accounts.get(i);
+                if (counts[i] == 0) {
+                    dao.setCanonical(g, dirtyCanonical.get(g));
+                    canonicalStored.remove(g);    // read again if this view is used further
+                    canonical.remove(g);
+                } else {
+                    canonicalStored.put(g, CanonicalValues.encode(canonical.get(g)));
+                }
+            }
+        }
+    }
+
     /** Sends every buffered write (each row once, in its final state); the caller commits. */
     public void flush(Instant now) throws SQLException {
         if (!dirtyLinks.isEmpty()) {
@@ -389,29 +412,7 @@ public final class BatchState {
             dirtyLinks.forEach(k -> links.get(k).stored = true);
         }
         if (!dirtyCanonical.isEmpty()) {
-            try (PreparedStatement ins = dao.connection().prepareStatement(
-                    "insert into canonical_value (val, source_env, source_time, updated_at, global_id, field) "
-                            + "values (?, ?, ?, ?, ?, ?)");
-                 PreparedStatement upd = dao.connection().prepareStatement(
-                         "update canonical_value set val = ?, source_env = ?, source_time = ?, updated_at = ? "
-                                 + "where global_id = ? and field = ?")) {
-                for (Map.Entry<Long, Map<String, CanonicalValue>> a : dirtyCanonical.entrySet()) {
-                    Set<String> stored = storedFields.computeIfAbsent(a.getKey(), k -> new HashSet<>());
-                    for (Map.Entry<String, CanonicalValue> f : a.getValue().entrySet()) {
-                        PreparedStatement ps = stored.contains(f.getKey()) ? upd : ins;
-                        ps.setString(1, f.getValue().value());
-                        ps.setString(2, f.getValue().sourceEnv());
-                        ps.setTimestamp(3, Timestamp.from(f.getValue().sourceTime()));
-                        ps.setTimestamp(4, Timestamp.from(now));
-                        ps.setLong(5, a.getKey());
-                        ps.setString(6, f.getKey());
-                        ps.addBatch();
-                    }
-                }
-                ins.executeBatch();
-                upd.executeBatch();
-            }
-            dirtyCanonical.forEach((g, fields) -> storedFields.get(g).addAll(fields.keySet()));
+            flushCanonical();
         }
         dao.drain(StateDao.OUTBOX_INSERT, outbox);
         dao.drain(StateDao.AUDIT_INSERT, audit);

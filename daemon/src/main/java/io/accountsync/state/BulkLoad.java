@@ -32,7 +32,6 @@ public final class BulkLoad {
 
     private static final List<Key> KEYS = List.of(
             new Key("account_link", "account_link_pkey", "PRIMARY KEY (env, local_key)", true),
-            new Key("canonical_value", "canonical_value_pkey", "PRIMARY KEY (global_id, field)", true),
             new Key("account", "account_username_key_uq", "UNIQUE (username_key)", false));
     private static final List<Index> INDEXES = List.of(
             new Index("account_link_global_idx", "account_link (global_id, env)"),

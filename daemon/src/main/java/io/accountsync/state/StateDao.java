@@ -129,43 +129,49 @@ public final class StateDao {
     }
 
     public Map<String, CanonicalValue> canonical(long globalId) throws SQLException {
-        Map<String, CanonicalValue> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "select field, val, source_env, source_time from canonical_value where global_id = ?")) {
-            ps.setLong(1, globalId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), new CanonicalValue(rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant()));
-                }
-            }
-        }
-        return out;
+        return canonical(globalId, "");
     }
 
-    public void setCanonical(long globalId, String field, CanonicalValue v, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "update canonical_value set val = ?, source_env = ?, source_time = ?, updated_at = ? where global_id = ? and field = ?")) {
-            ps.setString(1, v.value());
-            ps.setString(2, v.sourceEnv());
-            ps.setTimestamp(3, Timestamp.from(v.sourceTime()));
-            ps.setTimestamp(4, Timestamp.from(now));
-            ps.setLong(5, globalId);
-            ps.setString(6, field);
-            if (ps.executeUpdate() > 0) {
-                return;
+    private Map<String, CanonicalValue> canonical(long globalId, String lock) throws SQLException {
+        return CanonicalValues.decode(globalId, canonicalText(globalId, lock));
+    }
+
+    /** The account's canonical column as stored ({@link CanonicalValues}); null when it has none (or no row). */
+    public String canonicalText(long globalId) throws SQLException {
+        return canonicalText(globalId, "");
+    }
+
+    private String canonicalText(long globalId, String lock) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select canonical from account where global_id = ?" + lock)) {
+            ps.setLong(1, globalId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into canonical_value (global_id, field, val, source_env, source_time, updated_at) values (?, ?, ?, ?, ?, ?)")) {
-            ps.setLong(1, globalId);
-            ps.setString(2, field);
-            ps.setString(3, v.value());
-            ps.setString(4, v.sourceEnv());
-            ps.setTimestamp(5, Timestamp.from(v.sourceTime()));
-            ps.setTimestamp(6, Timestamp.from(now));
-            ps.executeUpdate();
+    }
+
+    /**
+     * Sets some canonical values of an account; its other values stay as they are in the store now (the row is
+     * locked from the read to the caller's commit, so a concurrent writer's other fields are not lost).
+     */
+    public void setCanonical(long globalId, Map<String, CanonicalValue> changed) throws SQLException {
+        Map<String, CanonicalValue> values = canonical(globalId, " for update");
+        values.putAll(changed);
+        try (PreparedStatement ps = c.prepareStatement(CANONICAL_UPDATE)) {
+            ps.setString(1, CanonicalValues.encode(values));
+            ps.setLong(2, globalId);
+            if (ps.executeUpdate() == 0) {
+                throw new StateStoreException("account " + globalId + " is not in the state store");
+            }
         }
     }
+
+    public void setCanonical(long globalId, String field, CanonicalValue v) throws SQLException {
+        setCanonical(globalId, Map.of(field, v));
+    }
+
+    /** Replaces an account's canonical values: the encoded values ({@link CanonicalValues}), the account. */
+    public static final String CANONICAL_UPDATE = "update account set canonical = ? where global_id = ?";
 
     /** An append-only insert: its SQL and the JDBC type of each parameter (for NULLs). */
     public record Insert(String sql, int[] types) {
@@ -601,8 +607,8 @@ public final class StateDao {
     /** Forgets every account, link, value, planned patch, conflict and audit entry (a new bootstrap). */
     public void wipe() throws SQLException {
         try (Statement st = c.createStatement()) {
-            for (String t : List.of("outbox", "canonical_value", "account_link", "conflict", "audit_log", "quarantine",
-                    "bootstrap_account", "own_transaction", "env_state", "store_fact", "account")) {
+            for (String t : List.of("outbox", "account_link", "conflict", "audit_log", "quarantine", "own_transaction",
+                    "env_state", "store_fact", "account")) {
                 st.executeUpdate("delete from " + t);
             }
         }

@@ -90,6 +90,7 @@ public final class StateStore {
         return Flyway.configure(StateStore.class.getClassLoader())
                 .dataSource(url, user, password.reveal())
                 .locations(locations)
+                .javaMigrations(new V2CanonicalInAccount())
                 .table("flyway_schema_history")
                 .loggers("slf4j")
                 .load();

@@ -81,7 +81,7 @@ class QuarantineCommandTest {
                     "env wiki1, table public.users at lsn=42: username column username is empty for key 7", null, AT);
             account = dao.createAccount("tom", AT);
             dao.upsertLink("wiki1", "3", account, "Tom", AT);
-            dao.setCanonical(account, "email", new io.accountsync.state.CanonicalValue("tom@example.org", "wiki1", AT), AT);
+            dao.setCanonical(account, "email", new io.accountsync.state.CanonicalValue("tom@example.org", "wiki1", AT));
             dao.quarantine("wiki1", "apply", null, "3", account,
                     "write failed on wiki1 (permanent_value): the server said password=" + PASSWORD, "fields email", AT);
             dao.quarantine("gone", "normalize", "full read", null, null, "env gone: key column id is NULL", null, AT);

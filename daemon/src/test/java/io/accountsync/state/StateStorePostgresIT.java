@@ -26,14 +26,14 @@ class StateStorePostgresIT {
     @Test
     void shouldCreateTheSchemaAndKeepStateOnPostgres() throws Exception {
         StateStore store = new StateStore(pg.jdbcUrl(database), pg.user(), Secret.of(pg.password())).openForUse();
-        assertThat(store.version().current()).isEqualTo("1");
+        assertThat(store.version().current()).isEqualTo("2");
         Instant now = Instant.parse("2026-02-03T04:05:06Z");
         try (Connection c = store.connect()) {
             StateDao dao = new StateDao(c);
             long id = dao.createAccount("tom", now);
             dao.upsertLink("a", "7", id, "tom", now);
-            dao.setCanonical(id, "email", new CanonicalValue("tom@example.org", "a", now), now);
-            dao.setCanonical(id, "email", new CanonicalValue("tommy@example.org", "b", now.plusSeconds(1)), now);
+            dao.setCanonical(id, "email", new CanonicalValue("tom@example.org", "a", now));
+            dao.setCanonical(id, "email", new CanonicalValue("tommy@example.org", "b", now.plusSeconds(1)));
             dao.enqueue(new Patch("b", id, null, "tom", Patch.Kind.CREATE, Map.of("email", "tommy@example.org"), Map.of("email", "t@x"), "why"), now, now);
             dao.ownTransaction("b", "0-1-42", now);
             dao.ownTransaction("b", "0-1-42", now);
@@ -57,5 +57,10 @@ class StateStorePostgresIT {
     @Test
     void shouldDropTheKeysWhileLoadingAndBuildThemAfterOnPostgres() throws Exception {
         BulkLoadChecks.check(new StateStore(pg.jdbcUrl(database), pg.user(), Secret.of(pg.password())).openForUse());
+    }
+
+    @Test
+    void shouldMoveTheCanonicalValuesOfAVersion1StoreIntoTheAccountRowsOnPostgres() throws Exception {
+        CanonicalMigrationChecks.check(pg.jdbcUrl(database), pg.user(), pg.password());
     }
 }

@@ -27,7 +27,7 @@ class StateStoreTest {
     void shouldCreateANewStoreAtTheCurrentVersion() throws Exception {
         StateStore store = new StateStore(url(), null, null).openForUse();
         assertThat(store.version().upToDate()).isTrue();
-        assertThat(store.version().current()).isEqualTo("1");
+        assertThat(store.version().current()).isEqualTo("2");
         try (Connection c = store.connect()) {
             assertThat(new StateDao(c).count("account")).isZero();
         }
@@ -65,7 +65,7 @@ class StateStoreTest {
         StateStore newer = new StateStore(url(), null, null, StateStore.MIGRATIONS, "classpath:db/state-next");
         assertThat(newer.version().pending()).isEqualTo(1);
         assertThatThrownBy(newer::openForUse).isInstanceOf(StateStoreException.class)
-                .hasMessageContaining("needs an upgrade from schema version 1 to 900")
+                .hasMessageContaining("needs an upgrade from schema version 2 to 900")
                 .hasMessageContaining("accountsync upgrade -c");
     }
 
@@ -94,5 +94,13 @@ class StateStoreTest {
             assertThat(rs.getLong(1)).isEqualTo(1);
             assertThat(rs.getLong(2)).isZero();
         }
+    }
+
+    @Test
+    void shouldMoveTheCanonicalValuesOfAVersion1StoreIntoTheAccountRows() throws Exception {
+        StateStore store = CanonicalMigrationChecks.check(url(), "", "");
+        assertThat(java.nio.file.Files.list(dir.resolve("state")).map(p -> p.getFileName().toString()))
+                .as("the store copied aside first").contains("accountsync.mv.db.before-v2-20260501-100000");
+        assertThat(store.version().upToDate()).isTrue();
     }
 }
