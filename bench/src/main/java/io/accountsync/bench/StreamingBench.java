@@ -38,11 +38,14 @@ import java.util.stream.IntStream;
  *   per transaction, round-robin over the environments); a poller per environment finds when each change is
  *   visible there; a change's latency runs from its source commit (acknowledged to the writer) until the later of
  *   the two other environments showed it. A poll counts at its end, so latencies are rounded up by at most one
- *   poll (about 5 ms).</li>
+ *   poll: about 5 ms, and more while many changes are pending, as a poll then waits longer (see
+ *   {@link #pollPauseNs}).</li>
  * </ul>
  */
 final class StreamingBench {
     private static final long POLL_PAUSE_NS = 4_000_000L;
+    /** A poller's pause per change it still waits for (see {@link #pollPauseNs}). */
+    private static final long POLL_PAUSE_PER_PENDING_NS = 50_000L;
 
     private StreamingBench() {
     }
@@ -473,8 +476,22 @@ final class StreamingBench {
             if (stop.get()) {
                 return;
             }
-            LockSupport.parkNanos(POLL_PAUSE_NS);
+            LockSupport.parkNanos(pollPauseNs(pending.size()));
         }
+    }
+
+    /**
+     * The pause after a poll that left {@code pending} changes unseen: at least {@link #POLL_PAUSE_NS}, and
+     * {@link #POLL_PAUSE_PER_PENDING_NS} per pending change. A poll reads every pending account, so with a fixed
+     * pause the pollers' load on the machine grew with the backlog (3,000 pending accounts per environment read
+     * 250 times a second: 750,000 rows/s), and took from the daemon the CPU it needed to catch up — a backlog
+     * then fed itself (measured: the pollers were 14% of the JVM's samples in such a run). With the pause growing
+     * with the backlog a poller reads at most 20,000 rows/s. The backlog is about the latency times the rate: at
+     * 1,000 changes/s, about 670 a second become visible in each environment, so a change is still seen within
+     * about 3% of its latency (or 4 ms) after it became visible — rounded up, never down.
+     */
+    static long pollPauseNs(int pending) {
+        return Math.max(POLL_PAUSE_NS, pending * POLL_PAUSE_PER_PENDING_NS);
     }
 
     /** The accounts of the streaming farm (identical in every environment). */
