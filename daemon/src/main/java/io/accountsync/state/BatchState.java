@@ -359,10 +359,13 @@ public final class BatchState {
      */
     private void flushCanonical() throws SQLException {
         List<Long> accounts = new ArrayList<>(dirtyCanonical.keySet());
+        List<String> written = new ArrayList<>(accounts.size());
         try (PreparedStatement ps = dao.connection().prepareStatement(StateDao.CANONICAL_UPDATE
                 + " and canonical is not distinct from ?")) {
             for (long g : accounts) {
-                ps.setString(1, CanonicalValues.encode(canonical.get(g)));
+                String text = CanonicalValues.encode(canonical.get(g));
+                written.add(text);
+                ps.setString(1, text);
                 ps.setLong(2, g);
                 ps.setString(3, canonicalStored.get(g));
                 ps.addBatch();
@@ -375,7 +378,7 @@ public final class BatchState {
                     canonicalStored.remove(g);    // read again if this view is used further
                     canonical.remove(g);
                 } else {
-                    canonicalStored.put(g, CanonicalValues.encode(canonical.get(g)));
+                    canonicalStored.put(g, written.get(i));
                 }
             }
         }
