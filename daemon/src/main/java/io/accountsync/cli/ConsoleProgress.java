@@ -46,6 +46,13 @@ final class ConsoleProgress implements BootstrapProgress {
     }
 
     @Override
+    public void indexing(long links) {
+        end();
+        phase = "keys";
+        line("building the state store's keys over " + links + " local accounts ...", true);
+    }
+
+    @Override
     public void applying(long patches) {
         end();
         total = patches;

@@ -195,8 +195,13 @@ public final class Bootstrap {
             Writer w = new Writer(writer, now);
             staging.forEachPerson(p -> person(p.key(), p.locals(), w, summary));
             w.flush();
-            BulkLoad.build(writer);
             progress.merged(summary.accounts);
+            long linked = summary.linked();
+            progress.indexing(linked);
+            long started = System.nanoTime();
+            BulkLoad.build(writer);
+            LOG.info("built the state store's keys and indexes over {} accounts and {} local accounts in {} s",
+                    summary.accounts, linked, String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
             try (Statement st = writer.createStatement()) {
                 st.executeUpdate("alter table account alter column global_id restart with " + (w.nextId + 1));
             }

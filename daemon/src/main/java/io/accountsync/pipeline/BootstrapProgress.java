@@ -18,6 +18,10 @@ public interface BootstrapProgress {
     default void merged(long done) {
     }
 
+    /** Every person is merged; the state store's keys and indexes are being built (a while, for large stores). */
+    default void indexing(long links) {
+    }
+
     default void applying(long patches) {
     }
 

@@ -30,6 +30,11 @@ public final class BootstrapSummary {
         return byEnv;
     }
 
+    /** Local accounts linked, in every environment. */
+    public long linked() {
+        return byEnv.values().stream().mapToLong(c -> c.linked).sum();
+    }
+
     /** A fixed-width table, one line per environment. */
     public String table() {
         StringBuilder sb = new StringBuilder();

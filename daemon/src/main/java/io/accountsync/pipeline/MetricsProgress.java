@@ -43,6 +43,11 @@ final class MetricsProgress implements BootstrapProgress {
     }
 
     @Override
+    public void indexing(long links) {
+        next.indexing(links);
+    }
+
+    @Override
     public void finished() {
         metrics.recordBootstrapRunning(false);
         next.finished();

@@ -155,6 +155,10 @@ class BootstrapReplayIT {
             soft.assertThat(v).as("summary of %s: read, linked, created, updated, unchanged, conflicted, quarantined", env)
                     .containsExactly(rows, rows, data.missing(env).size(), updated, rows - updated, 0, 0);
         }
+        long linked = BulkEnvironments.ENVS.stream().mapToLong(e -> data.rows(e).size()).sum();
+        soft.assertThat(output).as("the key-building phase is announced, after the merge and before the summary")
+                .containsSubsequence("merging: " + data.usernames().size() + "/" + data.usernames().size() + " (100%)",
+                        "building the state store's keys over " + linked + " local accounts ...", "environment");
         Matcher t = SUMMARY_TOTAL.matcher(output);
         soft.assertThat(t.find()).as("summary totals line in:\n%s", output).isTrue();
         if (t.find(0)) {
