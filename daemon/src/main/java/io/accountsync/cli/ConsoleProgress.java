@@ -12,7 +12,6 @@ final class ConsoleProgress implements BootstrapProgress {
     private final boolean terminal;
     private long total;
     private long lastLine;
-    private String phase = "";
 
     ConsoleProgress(PrintWriter out, boolean terminal) {
         this.out = out;
@@ -22,9 +21,8 @@ final class ConsoleProgress implements BootstrapProgress {
     @Override
     public void reading(String env) {
         end();
-        phase = "reading " + env;
         total = 0;
-        line(phase + " ...", true);
+        line("reading " + env + " ...", true);
     }
 
     @Override
@@ -36,7 +34,6 @@ final class ConsoleProgress implements BootstrapProgress {
     public void merging(long total) {
         end();
         this.total = total;
-        phase = "merging";
         line("merging " + total + " people", true);
     }
 
@@ -48,7 +45,6 @@ final class ConsoleProgress implements BootstrapProgress {
     @Override
     public void indexing(long links) {
         end();
-        phase = "keys";
         line("building the state store's keys over " + links + " local accounts ...", true);
     }
 
@@ -56,7 +52,6 @@ final class ConsoleProgress implements BootstrapProgress {
     public void applying(long patches) {
         end();
         total = patches;
-        phase = "writing";
         line("writing " + patches + " patches", true);
     }
 
