@@ -45,6 +45,7 @@ public final class ApplyWorker implements Runnable {
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running = true;
     private volatile boolean healthy = true;
+    private volatile java.util.function.BooleanSupplier held = () -> false;
     private Thread thread;
     private Connection connection;
     /** Accounts whose row was locked by another transaction at the last attempt (see {@link #oneByOne}). */
@@ -68,6 +69,14 @@ public final class ApplyWorker implements Runnable {
         thread.start();
     }
 
+    /**
+     * Writes nothing while {@code held} says so: while the environment's full catch-up read is merged, its
+     * patches stay in the outbox, where the merge sees what they are about to write (see ChangeProcessor).
+     */
+    public void holdWhile(java.util.function.BooleanSupplier held) {
+        this.held = held;
+    }
+
     public void wake() {
         wake.release();
     }
@@ -80,8 +89,17 @@ public final class ApplyWorker implements Runnable {
     public void run() {
         MDC.put("env", env.name());
         Duration backoff = retryInitial;
+        boolean announced = false;
         while (running) {
             try {
+                if (held.getAsBoolean()) {
+                    if (!announced) {
+                        LOG.info("writes to {} wait until its catch-up read is merged", env.name());
+                        announced = true;
+                    }
+                    wake.tryAcquire(200, TimeUnit.MILLISECONDS);
+                    continue;
+                }
                 List<OutboxEntry> batch = new StateDao(connection()).outbox(env.name(), batchSize);
                 connection.commit();
                 if (batch.isEmpty()) {

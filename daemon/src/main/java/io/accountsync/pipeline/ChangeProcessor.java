@@ -60,6 +60,13 @@ public final class ChangeProcessor implements AutoCloseable {
     private final List<Target> targets;
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final Map<String, FullReader.ReadMark> readMarks = new ConcurrentHashMap<>();
+    /**
+     * Per environment being caught up by a full read (its gate still closed): what the patches waiting
+     * for it in the outbox will write there, by local account. Its apply worker holds still until the gate
+     * opens, so these patches stay in the outbox and the read cannot take a value they are about to
+     * overwrite for an edit (see {@link Merger}).
+     */
+    private final Map<String, PendingWrites> pendingWrites = new HashMap<>();
     /** Per environment: captured events not yet counted in its env_state row, and when that row was last written. */
     private final Map<String, Progress> progress = new HashMap<>();
     private Connection connection;
@@ -82,6 +89,9 @@ public final class ChangeProcessor implements AutoCloseable {
     public void open(String env, FullReader.ReadMark mark) {
         if (mark != null) {
             readMarks.put(env, mark);
+        }
+        synchronized (this) {
+            pendingWrites.remove(env);
         }
         gates.get(env).countDown();
     }
@@ -131,18 +141,18 @@ public final class ChangeProcessor implements AutoCloseable {
             LOG.debug("{} change(s) of {} were already in its bootstrap read", alreadyRead, env);
         }
         RowChange last = rows.get(rows.size() - 1);
-        apply(env, changes, bad, last.position(), last.commitTime(), rows.size());
+        apply(env, changes, bad, last.position(), last.commitTime(), rows.size(), false);
     }
 
     /** Processes accounts read in full from {@code env} (a catch-up read), as snapshot changes. */
     public void processRead(String env, List<AccountChange> changes, List<String> bad) throws SQLException {
         List<String[]> b = new ArrayList<>();
         bad.forEach(r -> b.add(new String[] {"full read", r, null}));
-        apply(env, changes, b, null, null, changes.size());
+        apply(env, changes, b, null, null, changes.size(), true);
     }
 
     private void apply(String env, List<AccountChange> changes, List<String[]> bad, String position, Instant commitTime,
-                       int events) throws SQLException {
+                       int events, boolean fullRead) throws SQLException {
         EnvironmentRuntime source = envs.get(env);
         synchronized (this) {
             Instant now = clock.instant();
@@ -150,6 +160,7 @@ public final class ChangeProcessor implements AutoCloseable {
             try {
                 Connection c = connection();
                 StateDao dao = new StateDao(c);
+                Map<String, Set<String>> inFlight = fullRead ? pendingWrites(dao, env) : Map.of();
                 BatchState state = new BatchState(dao, env);
                 Map<String, String> keys = new HashMap<>();
                 for (AccountChange change : changes) {
@@ -165,7 +176,7 @@ public final class ChangeProcessor implements AutoCloseable {
                     LOG.warn("quarantined a row: {}", b[1]);
                 }
                 for (AccountChange change : changes) {
-                    handle(state, source, change, now, touched);
+                    handle(state, source, change, now, touched, inFlight);
                 }
                 boolean changed = state.changesState();
                 state.flush(now);
@@ -195,8 +206,25 @@ public final class ChangeProcessor implements AutoCloseable {
         }
     }
 
-    private void handle(BatchState dao, EnvironmentRuntime source, AccountChange change, Instant now, Set<String> touched)
-            throws SQLException {
+    /**
+     * The patches waiting for {@code env}, brought up to date with what was planned since the last batch.
+     * Entries only join the outbox meanwhile: its worker holds still, and this processor plans every
+     * patch but an operator's, one transaction at a time, so none commits behind the last id read.
+     */
+    private Map<String, Set<String>> pendingWrites(StateDao dao, String env) throws SQLException {
+        PendingWrites p = pendingWrites.computeIfAbsent(env, e -> new PendingWrites());
+        p.lastId = dao.outboxFieldsAfter(env, p.lastId,
+                (localKey, fields) -> p.fields.computeIfAbsent(localKey, k -> new HashSet<>()).addAll(fields));
+        return p.fields;
+    }
+
+    private static final class PendingWrites {
+        long lastId;
+        final Map<String, Set<String>> fields = new HashMap<>();
+    }
+
+    private void handle(BatchState dao, EnvironmentRuntime source, AccountChange change, Instant now, Set<String> touched,
+                        Map<String, Set<String>> inFlight) throws SQLException {
         String env = source.name();
         boolean echo = echoes.isOwn(env, change.txId());
         metrics.recordEvents(env, change.snapshot() ? "read" : change.kind().name().toLowerCase(java.util.Locale.ROOT), 1);
@@ -253,7 +281,8 @@ public final class ChangeProcessor implements AutoCloseable {
             return;
         }
         Map<String, CanonicalValue> canonical = dao.canonical(gid);
-        MergeDecision decision = Merger.decide(change, echo, canonical, source.syncedFields(), policy, held);
+        MergeDecision decision = Merger.decide(change, echo, canonical, source.syncedFields(), policy, held,
+                inFlight.getOrDefault(change.localKey(), Set.of()));
         if (!decision.conflicts().isEmpty()) {
             Map<String, Map<String, String>> candidates = new LinkedHashMap<>();
             for (String f : decision.conflicts()) {

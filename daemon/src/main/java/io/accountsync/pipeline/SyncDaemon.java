@@ -179,7 +179,10 @@ public final class SyncDaemon implements AutoCloseable {
                     }
                 }
             }
-            workers.values().forEach(ApplyWorker::start);
+            workers.forEach((name, w) -> {
+                w.holdWhile(() -> !processor.isOpen(name));
+                w.start();
+            });
             transition(DaemonState.RUNNING, envs.size() + " environments");
         } catch (Exception e) {
             transition(DaemonState.FAILED, e.getMessage());
@@ -228,12 +231,15 @@ public final class SyncDaemon implements AutoCloseable {
 
     private FullReader.ReadMark catchUpRead(EnvironmentRuntime env) throws Exception {
         LOG.info("capture of {} starts without offsets: reading it in full to catch up", env.name());
+        long began = System.nanoTime();
+        long[] read = {0};
         List<AccountChange> batch = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         FullReader.ReadMark mark = FullReader.read(env.name(), env.config().connection(), env.profile(),
                 new io.accountsync.profile.Profile.ReadSink() {
                     @Override
                     public void account(AccountChange change) throws Exception {
+                        read[0]++;
                         batch.add(change);
                         if (batch.size() >= 1000) {
                             processor.processRead(env.name(), List.copyOf(batch), List.of());
@@ -247,6 +253,8 @@ public final class SyncDaemon implements AutoCloseable {
                     }
                 });
         processor.processRead(env.name(), batch, bad);
+        LOG.info("caught up with {}: {} local accounts read and merged in {} s; its stream and its writes go on",
+                env.name(), read[0], String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - began) / 1e9));
         return mark;
     }
 

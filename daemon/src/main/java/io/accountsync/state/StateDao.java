@@ -266,6 +266,30 @@ public final class StateDao {
         return out;
     }
 
+    /**
+     * The patches waiting for {@code env} after outbox entry {@code afterId}, in order: for each that
+     * writes to a local account already there (not a create), its local key and the fields it writes.
+     * Returns the last entry's id ({@code afterId} when there is none).
+     */
+    public long outboxFieldsAfter(String env, long afterId, java.util.function.BiConsumer<String, java.util.Set<String>> each)
+            throws SQLException {
+        long last = afterId;
+        try (PreparedStatement ps = c.prepareStatement(
+                "select id, local_key, payload from outbox where env = ? and id > ? order by id")) {
+            ps.setString(1, env);
+            ps.setLong(2, afterId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    last = rs.getLong(1);
+                    if (rs.getString(2) != null) {
+                        each.accept(rs.getString(2), parse(rs.getString(3)).keySet());
+                    }
+                }
+            }
+        }
+        return last;
+    }
+
     public long outboxDepth(String env) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select count(*) from outbox where env = ?")) {
             ps.setString(1, env);

@@ -287,6 +287,11 @@ class DbFaultsIT {
         reboot.faultOver();
         reboot.awaitRecovered(Duration.ofSeconds(90));
         assertNothingLost("after the re-bootstrap of b and c");
+        // Their writes waited until their catch-up reads were merged (CatchUpReadTest says why).
+        for (String env : List.of("b", "c")) {
+            assertThat(daemon.output()).contains("writes to " + env + " wait until its catch-up read is merged")
+                    .containsPattern("caught up with " + env + ": \\d+ local accounts read and merged in [0-9.]+ s");
+        }
         assertThat(daemon.output()).doesNotContain(fx.instance("a").password());
     }
 
