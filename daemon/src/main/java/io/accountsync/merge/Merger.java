@@ -30,11 +30,12 @@ import java.util.Set;
  *       by a repair towards canonical state, which is why nothing ping-pongs.</li>
  *   <li>A field the change carries but did not edit, and that differs from canonical, is stale in
  *       its environment: it gets the canonical value.</li>
- *   <li>So is a field a full read (the catch-up of an environment that starts without capture
- *       offsets) shows with another value than the one a patch waiting in the outbox is about to
- *       write there: the environment has not received that write yet. Read as an edit, with the
+ *   <li>So is a field that a full read (the catch-up of an environment that starts without capture
+ *       offsets) shows with the value a patch waiting in the outbox expects to replace there (the
+ *       environment has not received that write yet) or writes there. Read as an edit, with the
  *       account's last activity as its time, it would win under {@code newer} and take every
- *       environment back to the older value.</li>
+ *       environment back to the older value. Any other value is an edit made there, merged under
+ *       the policy: the patch would not overwrite it either.</li>
  *   <li>{@code email_verified} travels with {@code email}: when the email moves, the verification
  *       of the environment it came from moves with it ({@code false} where that environment keeps
  *       none).</li>
@@ -62,14 +63,15 @@ public final class Merger {
     /**
      * @param held     fields held back by an open conflict of this account (all its fields when the
      *                 policy's granularity is record and a conflict is open)
-     * @param inFlight fields that a patch waiting in the outbox is about to overwrite in the change's
-     *                 environment: a full read that shows another value there shows the value before
-     *                 that write, not an edit (only full reads are judged by it; a streamed change has
-     *                 a before image and a commit time)
+     * @param ownValues fields a full read shows with a value that a patch waiting in the outbox for the
+     *                  change's environment writes there, or expects to replace there: accountsync's
+     *                  own value, or one the environment held before that write, not an edit (only
+     *                  full reads are judged by it; a streamed change has a before image and a commit
+     *                  time)
      */
     public static MergeDecision decide(AccountChange change, boolean echo, Map<String, CanonicalValue> canonical,
                                        Collection<String> syncFields, MergePolicy policy, Set<String> held,
-                                       Set<String> inFlight) {
+                                       Set<String> ownValues) {
         Map<String, CanonicalValue> updates = new HashMap<>();
         Set<String> propagate = new LinkedHashSet<>();
         Set<String> repair = new LinkedHashSet<>();
@@ -98,7 +100,7 @@ public final class Merger {
                 }
                 continue;
             }
-            if (!change.edits(field) || (change.snapshot() && inFlight.contains(field))) {
+            if (!change.edits(field) || (change.snapshot() && ownValues.contains(field))) {
                 repair.add(field);
                 continue;
             }

@@ -61,10 +61,10 @@ public final class ChangeProcessor implements AutoCloseable {
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final Map<String, FullReader.ReadMark> readMarks = new ConcurrentHashMap<>();
     /**
-     * Per environment being caught up by a full read (its gate still closed): what the patches waiting
-     * for it in the outbox will write there, by local account. Its apply worker holds still until the gate
-     * opens, so these patches stay in the outbox and the read cannot take a value they are about to
-     * overwrite for an edit (see {@link Merger}).
+     * Per environment being caught up by a full read (its gate still closed): the values accountsync's
+     * patches waiting for it in the outbox write there, or expect to find there, by local account and
+     * field. Its apply worker holds still until the gate opens, so these patches stay in the outbox, and
+     * a value the read finds among them is accountsync's own, not an edit (see {@link Merger}).
      */
     private final Map<String, PendingWrites> pendingWrites = new HashMap<>();
     /** Per environment: captured events not yet counted in its env_state row, and when that row was last written. */
@@ -160,7 +160,7 @@ public final class ChangeProcessor implements AutoCloseable {
             try {
                 Connection c = connection();
                 StateDao dao = new StateDao(c);
-                Map<String, Set<String>> inFlight = fullRead ? pendingWrites(dao, env) : Map.of();
+                PendingWrites pending = fullRead ? pendingWrites(dao, env) : null;
                 BatchState state = new BatchState(dao, env);
                 Map<String, String> keys = new HashMap<>();
                 for (AccountChange change : changes) {
@@ -176,7 +176,7 @@ public final class ChangeProcessor implements AutoCloseable {
                     LOG.warn("quarantined a row: {}", b[1]);
                 }
                 for (AccountChange change : changes) {
-                    handle(state, source, change, now, touched, inFlight);
+                    handle(state, source, change, now, touched, pending == null ? Set.of() : pending.own(change));
                 }
                 boolean changed = state.changesState();
                 state.flush(now);
@@ -211,20 +211,46 @@ public final class ChangeProcessor implements AutoCloseable {
      * Entries only join the outbox meanwhile: its worker holds still, and this processor plans every
      * patch but an operator's, one transaction at a time, so none commits behind the last id read.
      */
-    private Map<String, Set<String>> pendingWrites(StateDao dao, String env) throws SQLException {
+    private PendingWrites pendingWrites(StateDao dao, String env) throws SQLException {
         PendingWrites p = pendingWrites.computeIfAbsent(env, e -> new PendingWrites());
-        p.lastId = dao.outboxFieldsAfter(env, p.lastId,
-                (localKey, fields) -> p.fields.computeIfAbsent(localKey, k -> new HashSet<>()).addAll(fields));
-        return p.fields;
+        p.lastId = dao.outboxAfter(env, p.lastId, p::add);
+        return p;
     }
 
+    /** Per local account and field: the values waiting patches write, and the values they expect to replace. */
     private static final class PendingWrites {
         long lastId;
-        final Map<String, Set<String>> fields = new HashMap<>();
+        final Map<String, Map<String, Set<String>>> values = new HashMap<>();
+
+        void add(StateDao.PendingWrite w) {
+            Map<String, Set<String>> fields = values.computeIfAbsent(w.localKey(), k -> new HashMap<>());
+            w.values().forEach((f, v) -> {
+                Set<String> own = fields.computeIfAbsent(f, k -> new HashSet<>());
+                own.add(v);
+                if (w.expected().containsKey(f)) {
+                    own.add(w.expected().get(f));
+                }
+            });
+        }
+
+        /** The fields {@code read} shows with a value a waiting patch writes or expects to replace. */
+        Set<String> own(AccountChange read) {
+            Map<String, Set<String>> fields = values.get(read.localKey());
+            if (fields == null) {
+                return Set.of();
+            }
+            Set<String> out = new HashSet<>();
+            fields.forEach((f, own) -> {
+                if (read.after().containsKey(f) && own.contains(read.after().get(f))) {
+                    out.add(f);
+                }
+            });
+            return out;
+        }
     }
 
     private void handle(BatchState dao, EnvironmentRuntime source, AccountChange change, Instant now, Set<String> touched,
-                        Map<String, Set<String>> inFlight) throws SQLException {
+                        Set<String> ownValues) throws SQLException {
         String env = source.name();
         boolean echo = echoes.isOwn(env, change.txId());
         metrics.recordEvents(env, change.snapshot() ? "read" : change.kind().name().toLowerCase(java.util.Locale.ROOT), 1);
@@ -282,7 +308,7 @@ public final class ChangeProcessor implements AutoCloseable {
         }
         Map<String, CanonicalValue> canonical = dao.canonical(gid);
         MergeDecision decision = Merger.decide(change, echo, canonical, source.syncedFields(), policy, held,
-                inFlight.getOrDefault(change.localKey(), Set.of()));
+                ownValues);
         if (!decision.conflicts().isEmpty()) {
             Map<String, Map<String, String>> candidates = new LinkedHashMap<>();
             for (String f : decision.conflicts()) {

@@ -266,23 +266,27 @@ public final class StateDao {
         return out;
     }
 
+    /** What a patch waiting in the outbox writes to an existing local account, and what it expects to find there. */
+    public record PendingWrite(String localKey, Map<String, String> values, Map<String, String> expected) {
+    }
+
     /**
-     * The patches waiting for {@code env} after outbox entry {@code afterId}, in order: for each that
-     * writes to a local account already there (not a create), its local key and the fields it writes.
-     * Returns the last entry's id ({@code afterId} when there is none).
+     * The patches waiting for {@code env} after outbox entry {@code afterId}, in order, that write to a
+     * local account already there (not creates). Returns the last entry's id ({@code afterId} when there
+     * is none).
      */
-    public long outboxFieldsAfter(String env, long afterId, java.util.function.BiConsumer<String, java.util.Set<String>> each)
-            throws SQLException {
+    public long outboxAfter(String env, long afterId, java.util.function.Consumer<PendingWrite> each) throws SQLException {
         long last = afterId;
         try (PreparedStatement ps = c.prepareStatement(
-                "select id, local_key, payload from outbox where env = ? and id > ? order by id")) {
+                "select id, local_key, payload, expected from outbox where env = ? and id > ? order by id")) {
             ps.setString(1, env);
             ps.setLong(2, afterId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     last = rs.getLong(1);
                     if (rs.getString(2) != null) {
-                        each.accept(rs.getString(2), parse(rs.getString(3)).keySet());
+                        each.accept(new PendingWrite(rs.getString(2), parse(rs.getString(3)),
+                                rs.getString(4) == null ? Map.of() : parse(rs.getString(4))));
                     }
                 }
             }

@@ -142,6 +142,35 @@ class CatchUpReadTest {
     }
 
     @Test
+    void shouldTakeAnEditTheReadFindsWhereAPatchWaitsForTheSameFieldUnderThePolicy() throws Exception {
+        // The patch to a expects alice's old email there; a user typed another one in a after the change
+        // in b, and the capture that saw it is lost. The patch would not overwrite it (not what it expects).
+        processor.processRead("b", List.of(read("b", "1", "alice", "alice@new.example", T2)), List.of());
+        processor.processRead("a", List.of(read("a", "1", "alice", "alice@typed-in-a.example", T3)), List.of());
+
+        long alice = account("alice");
+        assertThat(canonical(alice).get("email").value()).as("newer: a's edit came later")
+                .isEqualTo("alice@typed-in-a.example");
+        assertThat(canonical(alice).get("email").sourceEnv()).isEqualTo("a");
+        assertThat(outbox("b")).singleElement().satisfies(p -> assertThat(p.values())
+                .containsEntry("email", "alice@typed-in-a.example"));
+    }
+
+    @Test
+    void shouldNotTakeTheValueAWaitingPatchWritesForAnEdit() throws Exception {
+        // The patch was written to a, but the daemon died before it left the outbox.
+        processor.processRead("b", List.of(read("b", "1", "alice", "alice@new.example", T2)), List.of());
+        processor.processRead("b", List.of(read("b", "1", "alice", "alice@newest.example", T2.plusSeconds(1))),
+                List.of());
+        processor.processRead("a", List.of(read("a", "1", "alice", "alice@new.example", T3)), List.of());
+
+        long alice = account("alice");
+        assertThat(canonical(alice).get("email").value()).isEqualTo("alice@newest.example");
+        assertThat(canonical(alice).get("email").sourceEnv()).isEqualTo("b");
+        assertThat(outbox("b")).isEmpty();
+    }
+
+    @Test
     void shouldJudgeAStreamedChangeByItsCommitTimeEvenWithAPatchWaiting() throws Exception {
         // A streamed change has a before image and a commit time: a waiting patch does not decide for it.
         processor.processRead("b", List.of(read("b", "1", "alice", "alice@new.example", T2)), List.of());
