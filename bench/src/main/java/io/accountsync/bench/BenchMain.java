@@ -20,13 +20,14 @@ import java.util.Set;
  * memory) and the floor of its H2 state store, the naive baseline on the same data; then writes {@code bench-report.json}, {@code bench-report.md}
  * (the figures table) and {@code bench-chart.svg} into the output directory.
  *
- * <p>Sections ({@code --only}, comma-separated): capture, streaming, apps, bootstrap, naive. Size keys: see
+ * <p>Sections ({@code --only}, comma-separated): capture, streaming, streaming-pg (the generic streaming run again
+ * with the state store on pg1, the store production is told to use), apps, bootstrap, naive. Size keys: see
  * {@link Sizes#json()}. {@code --state-store postgresql} puts the daemons' state store on pg1 instead of the
  * default H2 file; {@code --h2-options ";K=V"} appends options to the H2 URL and {@code --debezium K=V} adds a
  * Debezium property to every environment (experiments; both are recorded in the report).
  */
 public final class BenchMain {
-    static final List<String> SECTIONS = List.of("capture", "streaming", "apps", "bootstrap", "naive");
+    static final List<String> SECTIONS = List.of("capture", "streaming", "streaming-pg", "apps", "bootstrap", "naive");
 
     private BenchMain() {
     }
@@ -128,6 +129,15 @@ public final class BenchMain {
         Map<String, Object> streaming = new LinkedHashMap<>();
         if (only.contains("streaming")) {
             streaming.put("generic", StreamingBench.run(sizes, work));
+        }
+        if (only.contains("streaming-pg") && !"postgresql".equals(Farm.stateStoreKind)) {
+            String kind = Farm.stateStoreKind;
+            Farm.stateStoreKind = "postgresql";
+            try {
+                streaming.put("generic_postgresql_store", StreamingBench.run(sizes, work.resolve("postgresql-store")));
+            } finally {
+                Farm.stateStoreKind = kind;
+            }
         }
         if (only.contains("apps") && sizes.appsAccounts() > 0) {
             streaming.put("apps", AppsStreamingBench.run(sizes, work));

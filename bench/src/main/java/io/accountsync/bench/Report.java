@@ -139,6 +139,27 @@ final class Report {
                 num(streaming, "generic", "latency_quarter_load", "p50_ms"), "ms", null, null, null, null, null);
         figure("Latency p99 at a quarter of the load (" + fmt(qRate) + " changes/s)",
                 num(streaming, "generic", "latency_quarter_load", "p99_ms"), "ms", null, null, null, null, null);
+        Double pgRate = num(streaming, "generic_postgresql_store", "burst", "changes_per_s");
+        if (pgRate != null) {
+            String store = ", with a PostgreSQL state store";
+            Double pgShare = div(pgRate, ceilingMin);
+            ratio("streaming_postgresql_store_rate_over_capture_ceiling", pgShare);
+            figure("Streaming, generic" + store + ": changes/s fully propagated (each to 2 targets)", pgRate, "changes/s",
+                    "capture ceiling " + fmt(ceilingMin) + " events/s", pgShare, "≥ 5,000/s and ≥ 0.25× ceiling",
+                    both(pgRate >= TARGET_RATE, pgShare == null ? null : pgShare >= TARGET_CEILING_SHARE), null);
+            figure("Streaming burst" + store + ": CPU per propagated change, accountsync's JVM",
+                    num(streaming, "generic_postgresql_store", "burst", "cpu_ms_per_change_jvm"), "ms", null, null, null,
+                    null, null);
+            figure("Streaming burst" + store + ": CPU per propagated change, the database servers (with the store's)",
+                    num(streaming, "generic_postgresql_store", "burst", "cpu_ms_per_change_databases"), "ms", null, null,
+                    null, null, null);
+            Double pgP50 = num(streaming, "generic_postgresql_store", "latency", "p50_ms");
+            Double pgP99 = num(streaming, "generic_postgresql_store", "latency", "p99_ms");
+            figure("Latency p50 at " + fmt(latRate) + " changes/s" + store, pgP50, "ms", null, null, "≤ 100 ms",
+                    le(pgP50, TARGET_P50_MS), null);
+            figure("Latency p99 at " + fmt(latRate) + " changes/s" + store, pgP99, "ms", null, null, "≤ 500 ms",
+                    le(pgP99, TARGET_P99_MS), null);
+        }
         if (appsRate != null) {
             figure("Streaming, Trac/MediaWiki/Moodle: changes/s fully propagated", appsRate, "changes/s",
                     "capture ceiling " + fmt(ceilingMin) + " events/s", div(appsRate, ceilingMin), null, null, null);

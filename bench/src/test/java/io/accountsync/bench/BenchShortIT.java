@@ -52,7 +52,7 @@ class BenchShortIT {
 
     @Test
     void shouldMeasureStreamingThroughputAndLatencyForBothFarms() {
-        for (String farm : List.of("generic", "apps")) {
+        for (String farm : List.of("generic", "generic_postgresql_store", "apps")) {
             JsonNode s = report.path("streaming").path(farm);
             assertThat(s.path("burst").path("changes_per_s").asDouble()).as(farm).isPositive();
             assertThat(s.path("burst").path("statements_after_convergence").asLong())

@@ -62,7 +62,10 @@ class ReportTest {
                 "mariadb", Map.of("events_per_s", 40_000.0)));
         report.put("streaming", Map.of("generic", Map.of(
                 "burst", Map.of("changes_per_s", 6_000.0),
-                "latency", Map.of("offered_changes_per_s", 1000, "p50_ms", 80.0, "p95_ms", 300.0, "p99_ms", 600.0))));
+                "latency", Map.of("offered_changes_per_s", 1000, "p50_ms", 80.0, "p95_ms", 300.0, "p99_ms", 600.0)),
+                "generic_postgresql_store", Map.of(
+                "burst", Map.of("changes_per_s", 4_000.0),
+                "latency", Map.of("offered_changes_per_s", 1000, "p50_ms", 120.0, "p99_ms", 400.0))));
         Map<String, Object> boot = new LinkedHashMap<>();
         boot.put("data", Map.of("accounts", 1_000_000));
         boot.put("bootstrap", Map.of("seconds", 50.0, "accounts_per_s", 20_000.0));
@@ -86,6 +89,13 @@ class ReportTest {
                 .containsEntry("heap_mb_after_bootstrap", false);            // did not complete in 512 MB
         assertThat((Map<String, Object>) report.get("ratios")).containsEntry("streaming_rate_over_capture_ceiling", 0.3)
                 .containsEntry("bootstrap_speedup_over_naive", 10.0);
+        assertThat((Map<String, Object>) report.get("ratios"))
+                .containsEntry("streaming_postgresql_store_rate_over_capture_ceiling", 0.2);
+        assertThat(summary.markdown())
+                .contains("| Streaming, generic, with a PostgreSQL state store: changes/s fully propagated (each to 2 targets)"
+                        + " | 4,000 changes/s | capture ceiling 20,000 events/s | 0.20× | ≥ 5,000/s and ≥ 0.25× ceiling | **no** |")
+                .contains("| Latency p50 at 1,000 changes/s, with a PostgreSQL state store | 120 ms |  |  | ≤ 100 ms | **no** |")
+                .contains("| Latency p99 at 1,000 changes/s, with a PostgreSQL state store | 400 ms |  |  | ≤ 500 ms | yes |");
         assertThat(summary.markdown()).contains("| 6,000 changes/s | capture ceiling 20,000 events/s | 0.30× |")
                 .contains("it did NOT complete in a 512 MB heap");
     }
