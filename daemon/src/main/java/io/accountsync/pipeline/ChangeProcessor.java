@@ -209,7 +209,9 @@ public final class ChangeProcessor implements AutoCloseable {
     /**
      * The patches waiting for {@code env}, brought up to date with what was planned since the last batch.
      * Entries only join the outbox meanwhile: its worker holds still, and this processor plans every
-     * patch but an operator's, one transaction at a time, so none commits behind the last id read.
+     * patch but an operator's, one transaction at a time, so none commits behind the last id read. An
+     * operator's patch (`conflicts resolve`, `quarantine retry`) committed behind it during a catch-up is
+     * missed: the value the read finds there is then judged as an edit, under the policy.
      */
     private PendingWrites pendingWrites(StateDao dao, String env) throws SQLException {
         PendingWrites p = pendingWrites.computeIfAbsent(env, e -> new PendingWrites());
