@@ -215,7 +215,10 @@ public final class ChangeProcessor implements AutoCloseable {
      */
     private PendingWrites pendingWrites(StateDao dao, String env) throws SQLException {
         PendingWrites p = pendingWrites.computeIfAbsent(env, e -> new PendingWrites());
-        p.lastId = dao.outboxAfter(env, p.lastId, p::add);
+        for (io.accountsync.state.OutboxEntry e : dao.outbox(env, p.lastId, Integer.MAX_VALUE)) {
+            p.lastId = e.id();
+            p.add(e.patch());
+        }
         return p;
     }
 
@@ -224,7 +227,11 @@ public final class ChangeProcessor implements AutoCloseable {
         long lastId;
         final Map<String, Map<String, Set<String>>> values = new HashMap<>();
 
-        void add(StateDao.PendingWrite w) {
+        /** Creates are left out: they expect no row, so a row the read finds there is not theirs. */
+        void add(Patch w) {
+            if (w.localKey() == null) {
+                return;
+            }
             Map<String, Set<String>> fields = values.computeIfAbsent(w.localKey(), k -> new HashMap<>());
             w.values().forEach((f, v) -> {
                 Set<String> own = fields.computeIfAbsent(f, k -> new HashSet<>());

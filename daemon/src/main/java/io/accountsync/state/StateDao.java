@@ -248,12 +248,18 @@ public final class StateDao {
     }
 
     public List<OutboxEntry> outbox(String env, int limit) throws SQLException {
+        return outbox(env, 0, limit);
+    }
+
+    /** The first {@code limit} patches waiting for {@code env} after outbox entry {@code afterId}, in order. */
+    public List<OutboxEntry> outbox(String env, long afterId, int limit) throws SQLException {
         List<OutboxEntry> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "select id, global_id, local_key, username, kind, payload, reason, source_time, expected from outbox where env = ? "
-                        + "order by id fetch first ? rows only")) {
+                "select id, global_id, local_key, username, kind, payload, reason, source_time, expected from outbox"
+                        + " where env = ? and id > ? order by id fetch first ? rows only")) {
             ps.setString(1, env);
-            ps.setInt(2, limit);
+            ps.setLong(2, afterId);
+            ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Patch p = new Patch(env, rs.getLong(2), rs.getString(3), rs.getString(4),
@@ -264,34 +270,6 @@ public final class StateDao {
             }
         }
         return out;
-    }
-
-    /** What a patch waiting in the outbox writes to an existing local account, and what it expects to find there. */
-    public record PendingWrite(String localKey, Map<String, String> values, Map<String, String> expected) {
-    }
-
-    /**
-     * The patches waiting for {@code env} after outbox entry {@code afterId}, in order, that write to a
-     * local account already there (not creates). Returns the last entry's id ({@code afterId} when there
-     * is none).
-     */
-    public long outboxAfter(String env, long afterId, java.util.function.Consumer<PendingWrite> each) throws SQLException {
-        long last = afterId;
-        try (PreparedStatement ps = c.prepareStatement(
-                "select id, local_key, payload, expected from outbox where env = ? and id > ? order by id")) {
-            ps.setString(1, env);
-            ps.setLong(2, afterId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    last = rs.getLong(1);
-                    if (rs.getString(2) != null) {
-                        each.accept(new PendingWrite(rs.getString(2), parse(rs.getString(3)),
-                                rs.getString(4) == null ? Map.of() : parse(rs.getString(4))));
-                    }
-                }
-            }
-        }
-        return last;
     }
 
     public long outboxDepth(String env) throws SQLException {
