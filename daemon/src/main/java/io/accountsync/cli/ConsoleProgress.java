@@ -2,14 +2,18 @@ package io.accountsync.cli;
 
 import io.accountsync.pipeline.BootstrapProgress;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Bootstrap progress: a bar redrawn in place on a terminal, plain lines (at most one per second per
- * phase, and at each phase's end) otherwise.
+ * phase, and at each phase's end) otherwise. The environments are read at once, so the reading line
+ * shows each one's count. Thread-safe.
  */
 final class ConsoleProgress implements BootstrapProgress {
     private final PrintWriter out;
     private final boolean terminal;
+    private final Map<String, Long> reads = new LinkedHashMap<>();
     private long total;
     private long lastLine;
 
@@ -19,63 +23,81 @@ final class ConsoleProgress implements BootstrapProgress {
     }
 
     @Override
-    public void reading(String env) {
+    public synchronized void reading(String env) {
+        reads.put(env, 0L);
+        readLine(true);
+    }
+
+    @Override
+    public synchronized void read(String env, long rows) {
+        reads.put(env, rows);
+        readLine(false);
+    }
+
+    @Override
+    public synchronized void readDone(String env, long rows) {
+        reads.put(env, rows);
+        if (terminal) {
+            readLine(true);
+        } else {
+            line("reading " + env + ": " + rows + " accounts, done", true);
+        }
+    }
+
+    private void readLine(boolean force) {
+        StringBuilder b = new StringBuilder("reading ");
+        reads.forEach((env, n) -> b.append(b.length() > 8 ? ", " : "").append(env).append(": ").append(n));
+        line(b.append(" accounts").toString(), force);
+    }
+
+    @Override
+    public synchronized void merging(long localAccounts) {
         end();
-        total = 0;
-        line("reading " + env + " ...", true);
+        this.total = localAccounts;
+        line("merging " + localAccounts + " local accounts into people", true);
     }
 
     @Override
-    public void read(String env, long rows) {
-        line("reading " + env + ": " + rows + " accounts", false);
+    public synchronized void merged(long people, long localAccounts) {
+        bar("merging", localAccounts, people + " people");
     }
 
     @Override
-    public void merging(long total) {
-        end();
-        this.total = total;
-        line("merging " + total + " people", true);
-    }
-
-    @Override
-    public void merged(long done) {
-        bar("merging", done);
-    }
-
-    @Override
-    public void indexing(long links) {
+    public synchronized void indexing(long links) {
         end();
         line("building the state store's keys over " + links + " local accounts ...", true);
     }
 
     @Override
-    public void applying(long patches) {
+    public synchronized void applying(long patches) {
         end();
         total = patches;
         line("writing " + patches + " patches", true);
     }
 
     @Override
-    public void applied(long done) {
-        bar("writing", done);
+    public synchronized void applied(long done) {
+        bar("writing", done, null);
     }
 
     @Override
-    public void finished() {
+    public synchronized void finished() {
         end();
     }
 
-    private void bar(String what, long done) {
+    private void bar(String what, long done, String note) {
         if (total <= 0) {
             return;
         }
         int pct = (int) Math.min(100, done * 100 / total);
+        String tail = note == null ? "" : ", " + note;
         if (terminal) {
             int filled = pct / 4;
-            out.print("\r" + what + " [" + "#".repeat(filled) + " ".repeat(25 - filled) + "] " + pct + "% (" + done + "/" + total + ")");
+            out.print("\r" + what + " [" + "#".repeat(filled) + " ".repeat(25 - filled) + "] " + pct + "% (" + done + "/" + total
+                    + tail + ")");
             out.flush();
         } else {
-            line(what + ": " + done + "/" + total + " (" + pct + "%)", done >= total);
+            line(what + ": " + done + "/" + total + " (" + pct + "%" + tail + ")", done >= total);
         }
     }
 

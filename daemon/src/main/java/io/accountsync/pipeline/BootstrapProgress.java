@@ -6,16 +6,24 @@ public interface BootstrapProgress {
     BootstrapProgress NONE = new BootstrapProgress() {
     };
 
+    /** {@code env}'s read begins; environments are read at once, so these and {@link #read} come from several threads. */
     default void reading(String env) {
     }
 
     default void read(String env, long rows) {
     }
 
-    default void merging(long total) {
+    /** {@code env} is read in full: {@code rows} local accounts. */
+    default void readDone(String env, long rows) {
+        read(env, rows);
     }
 
-    default void merged(long done) {
+    /** Every environment is read: {@code localAccounts} in all, grouped into people as the merge goes. */
+    default void merging(long localAccounts) {
+    }
+
+    /** {@code people} merged, of {@code localAccounts} local accounts. */
+    default void merged(long people, long localAccounts) {
     }
 
     /** Every person is merged; the state store's keys and indexes are being built (a while, for large stores). */

@@ -4,7 +4,7 @@ import io.accountsync.metrics.Metrics;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Bootstrap progress as metrics, passed on to another progress (the console, or none). */
+/** Bootstrap progress as metrics, passed on to another progress (the console, or none). Thread-safe. */
 final class MetricsProgress implements BootstrapProgress {
     private final Metrics metrics;
     private final BootstrapProgress next;
@@ -17,38 +17,47 @@ final class MetricsProgress implements BootstrapProgress {
     }
 
     @Override
-    public void reading(String env) {
+    public synchronized void reading(String env) {
         metrics.recordBootstrapRunning(true);
         next.reading(env);
     }
 
     @Override
-    public void read(String env, long rows) {
-        long before = read.getOrDefault(env, 0L);
-        metrics.recordBootstrapRead(env, rows - before);
-        read.put(env, rows);
+    public synchronized void read(String env, long rows) {
+        count(env, rows);
         next.read(env, rows);
     }
 
     @Override
-    public void merging(long total) {
-        next.merging(total);
+    public synchronized void readDone(String env, long rows) {
+        count(env, rows);
+        next.readDone(env, rows);
+    }
+
+    private void count(String env, long rows) {
+        metrics.recordBootstrapRead(env, rows - read.getOrDefault(env, 0L));
+        read.put(env, rows);
     }
 
     @Override
-    public void merged(long done) {
-        metrics.recordBootstrapMerged(done - merged);
-        merged = done;
-        next.merged(done);
+    public synchronized void merging(long localAccounts) {
+        next.merging(localAccounts);
     }
 
     @Override
-    public void indexing(long links) {
+    public synchronized void merged(long people, long localAccounts) {
+        metrics.recordBootstrapMerged(people - merged);
+        merged = people;
+        next.merged(people, localAccounts);
+    }
+
+    @Override
+    public synchronized void indexing(long links) {
         next.indexing(links);
     }
 
     @Override
-    public void finished() {
+    public synchronized void finished() {
         metrics.recordBootstrapRunning(false);
         next.finished();
     }

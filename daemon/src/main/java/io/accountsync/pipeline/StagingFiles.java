@@ -28,19 +28,25 @@ import java.util.stream.Stream;
  * to sequential. Sequential file writes replace the millions of indexed, transactional inserts a
  * staging table cost (the bootstrap's largest item in JFR before).
  *
+ * <p>Environments are read in parallel: each reader stages through a {@link Writer} of its own (its own
+ * run in memory, its own run files), and the merge reads every run file whatever wrote it.
+ *
  * <p>The files live in a directory of their own beside the state store and are deleted on close; a
  * bootstrap that dies leaves nothing the next one would read (it starts with a fresh directory).
  */
 final class StagingFiles implements AutoCloseable {
-    static final int RUN_ROWS = 50_000;
+    /**
+     * Rows a writer sorts in memory before it writes them out as a run. With three environments read at once,
+     * three such runs are in memory at the same time.
+     */
+    static final int RUN_ROWS = 25_000;
     private static final int BUFFER = 64 * 1024;
     private static final Comparator<Row> ORDER = Comparator.comparing(Row::key)
             .thenComparing(r -> r.local().env()).thenComparing(r -> r.local().localKey());
 
     private final Path dir;
-    private final List<Row> run = new ArrayList<>();
     private final List<Path> runs = new ArrayList<>();
-    private long rows;
+    private final java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
 
     /** A person: the correlation key and every local account that has it. */
     record Person(String key, List<BootstrapMerger.Local> locals) {
@@ -58,42 +64,56 @@ final class StagingFiles implements AutoCloseable {
         this.dir = Files.createTempDirectory(parent, "bootstrap-staging-");
     }
 
-    void add(String key, BootstrapMerger.Local l) throws IOException {
-        run.add(new Row(key, l));
-        rows++;
-        if (run.size() >= RUN_ROWS) {
+    /** One reader's way in: not thread-safe itself, but any number of writers may stage at once. */
+    final class Writer implements AutoCloseable {
+        private final List<Row> run = new ArrayList<>();
+
+        void add(String key, BootstrapMerger.Local l) throws IOException {
+            run.add(new Row(key, l));
+            rows.incrementAndGet();
+            if (run.size() >= RUN_ROWS) {
+                writeRun();
+            }
+        }
+
+        private void writeRun() throws IOException {
+            if (run.isEmpty()) {
+                return;
+            }
+            run.sort(ORDER);
+            Path f;
+            synchronized (runs) {
+                f = dir.resolve("run" + runs.size());
+                runs.add(f);
+            }
+            try (DataOutputStream o = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(f), BUFFER))) {
+                for (Row r : run) {
+                    write(o, r);
+                }
+            }
+            run.clear();
+        }
+
+        /** Writes what is left in memory as a last run. */
+        @Override
+        public void close() throws IOException {
             writeRun();
         }
     }
 
-    private void writeRun() throws IOException {
-        if (run.isEmpty()) {
-            return;
-        }
-        run.sort(ORDER);
-        Path f = dir.resolve("run" + runs.size());
-        try (DataOutputStream o = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(f), BUFFER))) {
-            for (Row r : run) {
-                write(o, r);
-            }
-        }
-        runs.add(f);
-        run.clear();
+    Writer writer() {
+        return new Writer();
     }
 
+    /** The local accounts staged so far, by every writer. */
     long rows() {
-        return rows;
+        return rows.get();
     }
 
-    /** Ends the writing; returns the number of distinct keys (people). */
-    long finishWriting() throws Exception {
-        writeRun();
-        long[] people = {0};
-        forEachPerson(p -> people[0]++);
-        return people[0];
-    }
-
-    /** Every person in key order, the local accounts in (environment, local key) order. */
+    /**
+     * Every person in key order, the local accounts in (environment, local key) order. Call it once every
+     * writer is closed.
+     */
     void forEachPerson(PersonSink sink) throws Exception {
         List<DataInputStream> in = new ArrayList<>();
         try {
@@ -194,7 +214,6 @@ final class StagingFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        run.clear();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 Files.deleteIfExists(f);

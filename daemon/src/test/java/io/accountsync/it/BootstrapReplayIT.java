@@ -156,8 +156,11 @@ class BootstrapReplayIT {
                     .containsExactly(rows, rows, data.missing(env).size(), updated, rows - updated, 0, 0);
         }
         long linked = BulkEnvironments.ENVS.stream().mapToLong(e -> data.rows(e).size()).sum();
-        soft.assertThat(output).as("the key-building phase is announced, after the merge and before the summary")
-                .containsSubsequence("merging: " + data.usernames().size() + "/" + data.usernames().size() + " (100%)",
+        soft.assertThat(output).as("each read's end, the merge over every local account, the key-building phase, the summary")
+                .contains(BulkEnvironments.ENVS.stream().map(e -> "reading " + e + ": " + data.rows(e).size() + " accounts, done")
+                        .toList())
+                .containsSubsequence("merging " + linked + " local accounts into people",
+                        "merging: " + linked + "/" + linked + " (100%, " + data.usernames().size() + " people)",
                         "building the state store's keys over " + linked + " local accounts ...", "environment");
         Matcher t = SUMMARY_TOTAL.matcher(output);
         soft.assertThat(t.find()).as("summary totals line in:\n%s", output).isTrue();

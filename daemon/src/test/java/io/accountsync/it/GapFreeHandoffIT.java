@@ -63,7 +63,7 @@ class GapFreeHandoffIT {
     enum Phase {
         STARTING(null),
         READING("the state store has no bootstrap yet"),
-        MERGING("read \\d+ accounts of c "),
+        MERGING("read \\d+ environment\\(s\\) in full in "),
         HANDOFF("bootstrap done"),
         RUNNING("daemon STARTING -> RUNNING");
 
@@ -253,7 +253,7 @@ class GapFreeHandoffIT {
             b.commit();
             timeline.put("b commit", serverTime(b));
             b.commit();
-            awaitPhase(seen, Phase.MERGING, log);   // "read ... accounts of c": c's read is over
+            awaitPhase(seen, Phase.MERGING, log);   // "read 3 environment(s) in full": c's read is over
             c.commit();
             timeline.put("c commit", serverTime(c));
             c.commit();
