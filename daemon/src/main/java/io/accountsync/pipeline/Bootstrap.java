@@ -178,6 +178,10 @@ public final class Bootstrap {
                     byEnv.put(reads.get(f), f.get());
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
+                    if (cause instanceof SQLException sql) {   // the reads run at once: say whose it is
+                        throw new SQLException("environment " + reads.get(f) + ": the full read failed: " + sql.getMessage(),
+                                sql.getSQLState(), sql);
+                    }
                     if (cause instanceof Exception ex) {
                         throw ex;
                     }

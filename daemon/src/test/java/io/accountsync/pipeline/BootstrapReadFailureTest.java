@@ -1,0 +1,85 @@
+package io.accountsync.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.accountsync.config.AccountsyncConfig;
+import io.accountsync.config.ConfigLoader;
+import io.accountsync.state.StateDao;
+import io.accountsync.state.StateStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A bootstrap whose reads fail (every environment's database refuses the connection): it fails with an
+ * environment's error, and leaves no bootstrap mark, no staging files, and the state store's own settings.
+ */
+class BootstrapReadFailureTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldFailWithTheReadsErrorAndLeaveTheStoreAsItWas() throws Exception {
+        Files.writeString(dir.resolve("pw"), "unused\n");
+        StringBuilder yaml = new StringBuilder("""
+                data_dir: data
+                dry_run: false
+                environments:
+                """);
+        for (String env : List.of("a", "b", "c")) {
+            yaml.append("  ").append(env).append(":\n").append("""
+                        dialect: postgresql
+                        connection: {host: 127.0.0.1, port: 1, database: app_%s, user: sync, password_file: pw}
+                        profile:
+                          type: generic
+                          table: users
+                          key_column: id
+                          username_column: username
+                          fields: {email: email}
+                    """.formatted(env));
+        }
+        Files.writeString(dir.resolve("accountsync.yaml"), yaml);
+        AccountsyncConfig cfg = ConfigLoader.load(dir.resolve("accountsync.yaml"));
+        StateStore store = Wiring.store(cfg, false).openForUse();
+        Map<String, String> before = settings(store);
+        Path scratch = dir.resolve("staging");
+
+        Bootstrap bootstrap = new Bootstrap(store, Wiring.environments(cfg), Wiring.policy(cfg), Clock.systemUTC(),
+                BootstrapProgress.NONE, scratch);
+        assertThatThrownBy(bootstrap::run).isInstanceOf(java.sql.SQLException.class)
+                .hasMessageMatching("environment [abc]: the full read failed: .*127\\.0\\.0\\.1:1.*");
+
+        assertThat(Bootstrap.isDone(store)).as("bootstrap mark").isFalse();
+        try (var left = Files.list(scratch)) {
+            assertThat(left).as("staging files").isEmpty();
+        }
+        assertThat(settings(store)).as("the store's cache and write delay, given back").isEqualTo(before)
+                .containsEntry("CACHE_SIZE", "65536").containsEntry("WRITE_DELAY", "0");
+        try (Connection c = store.connect()) {
+            assertThat(new StateDao(c).fact(Bootstrap.DONE_FACT)).isEmpty();
+            c.commit();
+        }
+    }
+
+    private static Map<String, String> settings(StateStore store) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Connection c = store.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select setting_name, setting_value from information_schema.settings "
+                     + "where setting_name in ('CACHE_SIZE', 'WRITE_DELAY')")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+            c.commit();
+        }
+        return out;
+    }
+}
