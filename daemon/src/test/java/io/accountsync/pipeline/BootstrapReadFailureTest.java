@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.accountsync.config.AccountsyncConfig;
-import io.accountsync.config.ConfigLoader;
 import io.accountsync.state.StateDao;
 import io.accountsync.state.StateStore;
 import java.nio.file.Files;
@@ -29,26 +28,10 @@ class BootstrapReadFailureTest {
 
     @Test
     void shouldFailWithTheReadsErrorAndLeaveTheStoreAsItWas() throws Exception {
-        Files.writeString(dir.resolve("pw"), "unused\n");
-        StringBuilder yaml = new StringBuilder("""
+        AccountsyncConfig cfg = UnreachableFarm.config(dir, """
                 data_dir: data
                 dry_run: false
-                environments:
-                """);
-        for (String env : List.of("a", "b", "c")) {
-            yaml.append("  ").append(env).append(":\n").append("""
-                        dialect: postgresql
-                        connection: {host: 127.0.0.1, port: 1, database: app_%s, user: sync, password_file: pw}
-                        profile:
-                          type: generic
-                          table: users
-                          key_column: id
-                          username_column: username
-                          fields: {email: email}
-                    """.formatted(env));
-        }
-        Files.writeString(dir.resolve("accountsync.yaml"), yaml);
-        AccountsyncConfig cfg = ConfigLoader.load(dir.resolve("accountsync.yaml"));
+                """, List.of("a", "b", "c"));
         StateStore store = Wiring.store(cfg, false).openForUse();
         Map<String, String> before = settings(store);
         Path scratch = dir.resolve("staging");

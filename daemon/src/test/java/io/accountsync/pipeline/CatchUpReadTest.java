@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.accountsync.apply.PatchWriter;
 import io.accountsync.config.AccountsyncConfig;
-import io.accountsync.config.ConfigLoader;
 import io.accountsync.metrics.Metrics;
 import io.accountsync.model.AccountChange;
 import io.accountsync.model.Patch;
@@ -13,7 +12,6 @@ import io.accountsync.profile.ColumnLimits;
 import io.accountsync.state.CanonicalValue;
 import io.accountsync.state.StateDao;
 import io.accountsync.state.StateStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
@@ -54,31 +52,13 @@ class CatchUpReadTest {
 
     @BeforeEach
     void pipeline() throws Exception {
-        Path config = dir.resolve("accountsync.yaml");
-        Files.writeString(dir.resolve("pw"), "unused\n");
-        StringBuilder yaml = new StringBuilder("""
+        AccountsyncConfig cfg = UnreachableFarm.config(dir, """
                 data_dir: data
                 dry_run: false
                 conflicts:
                   policy: newer
                   granularity: field
-                environments:
-                """);
-        for (String env : List.of("a", "b")) {
-            yaml.append("  ").append(env).append(":\n").append("""
-                        dialect: postgresql
-                        connection: {host: 127.0.0.1, port: 1, database: app_%s, user: sync, password_file: pw}
-                        profile:
-                          type: generic
-                          table: users
-                          key_column: id
-                          username_column: username
-                          last_activity_column: modified
-                          fields: {email: email, display_name: full_name}
-                    """.formatted(env));
-        }
-        Files.writeString(config, yaml);
-        AccountsyncConfig cfg = ConfigLoader.load(config);
+                """, List.of("a", "b"));
         store = Wiring.store(cfg, false).openForUse();
         envs = Wiring.environments(cfg);
         processor = new ChangeProcessor(store, envs, new EchoRegistry(Clock.systemUTC()), new Metrics(),
