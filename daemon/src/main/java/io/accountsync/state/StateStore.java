@@ -225,8 +225,8 @@ public final class StateStore {
      * instead of each writing every changed page at once. A bootstrap that dies before its end leaves no
      * bootstrap mark, so the next start wipes the store and begins again: nothing committed during the load
      * needs to survive a crash. The bootstrap sets {@link #endLoad} before it commits its mark, so the mark and
-     * everything before it are written at that commit. The 1,000,000 × 3 bench: 57.0 and 58.9 s against
-     * 60.8 to 62.1 s (runs taken in turn).
+     * everything before it are written at that commit. The 1,000,000 × 3 bench: 57.6 and 54.2 s against
+     * 60.8 and 62.8 s with every commit written at once (runs taken in turn, AMD EPYC).
      */
     static final int LOAD_WRITE_DELAY_MS = 1000;
     private volatile boolean loading;
