@@ -35,6 +35,7 @@ import java.util.stream.Stream;
  * bootstrap that dies leaves nothing the next one would read (it starts with a fresh directory).
  */
 final class StagingFiles implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StagingFiles.class);
     /**
      * Rows a writer sorts in memory before it writes them out as a run. With three environments read at once,
      * three such runs are in memory at the same time.
@@ -59,9 +60,56 @@ final class StagingFiles implements AutoCloseable {
     private record Row(String key, BootstrapMerger.Local local) {
     }
 
+    /** A staging directory's name: this prefix, the process id, a dash, and a random part. */
+    static final String PREFIX = "bootstrap-staging-";
+
     StagingFiles(Path parent) throws IOException {
         Files.createDirectories(parent);
-        this.dir = Files.createTempDirectory(parent, "bootstrap-staging-");
+        removeLeftovers(parent);
+        this.dir = Files.createTempDirectory(parent, PREFIX + ProcessHandle.current().pid() + "-");
+    }
+
+    /**
+     * Deletes the staging directories of bootstraps whose process is gone (killed, or the machine stopped): a
+     * bootstrap that dies never reads them again, and a million accounts stage a few hundred MB. A directory
+     * whose process still runs (another bootstrap, started by mistake on the same data directory) is left
+     * alone, as is anything not named like a staging directory.
+     */
+    static void removeLeftovers(Path parent) throws IOException {
+        List<Path> dead = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(parent)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                String name = p.getFileName().toString();
+                int dash = name.indexOf('-', PREFIX.length());
+                if (!name.startsWith(PREFIX) || dash < 0 || !Files.isDirectory(p)) {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(name.substring(PREFIX.length(), dash));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                dead.add(p);
+            }
+        }
+        for (Path d : dead) {
+            delete(d);
+            LOG.info("removed the staging files of a bootstrap that did not finish: {}", d);
+        }
+    }
+
+    /** Deletes a staging directory and its run files. */
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
     }
 
     /** One reader's way in: not thread-safe itself, but any number of writers may stage at once. */
@@ -214,11 +262,8 @@ final class StagingFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
+        try {
+            delete(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the bootstrap's staging files in " + dir, e);
         }

@@ -81,6 +81,28 @@ class StagingFilesTest {
         }
     }
 
+    @Test
+    void shouldRemoveOnlyTheStagingFilesOfBootstrapsWhoseProcessIsGone() throws Exception {
+        long gone = Integer.MAX_VALUE - 1L;   // no such process here
+        Path dead = Files.createDirectory(dir.resolve(StagingFiles.PREFIX + gone + "-17"));
+        Files.writeString(dead.resolve("run0"), "left by a killed bootstrap");
+        Path live = Files.createDirectory(dir.resolve(StagingFiles.PREFIX + ProcessHandle.current().pid() + "-18"));
+        Files.writeString(live.resolve("run0"), "another bootstrap's, still running");
+        Path other = Files.createDirectory(dir.resolve("bootstrap-staging-notapid-19"));
+        Path plain = Files.writeString(dir.resolve(StagingFiles.PREFIX + gone + "-20"), "a file, not a directory");
+
+        try (StagingFiles staging = new StagingFiles(dir)) {
+            assertThat(dead).doesNotExist();
+            assertThat(live.resolve("run0")).exists();
+            assertThat(other).exists();
+            assertThat(plain).exists();
+            try (var files = Files.list(dir)) {
+                assertThat(files.filter(f -> f.getFileName().toString()
+                        .startsWith(StagingFiles.PREFIX + ProcessHandle.current().pid() + "-"))).as("its own and the live one").hasSize(2);
+            }
+        }
+    }
+
     private static String key(int p) {
         return String.format("k%07d", p);
     }
