@@ -39,7 +39,7 @@ final class StoreFloor {
         double keysS;
         try (Connection c = store.connect()) {
             BulkLoad.prepare(c);
-            java.util.Optional<io.accountsync.state.StateStore.LoadSettings> cache = store.beginLoad(c);
+            OptionalInt cache = store.shrinkCache(c);
             long t0 = System.nanoTime();
             try (PreparedStatement account = c.prepareStatement(Bootstrap.ACCOUNT_INSERT);
                  PreparedStatement link = c.prepareStatement(Bootstrap.LINK_INSERT)) {
@@ -69,7 +69,7 @@ final class StoreFloor {
             long t1 = System.nanoTime();
             BulkLoad.build(c);
             long t2 = System.nanoTime();
-            store.endLoad(c, cache);
+            store.restoreCache(c, cache);
             loadS = (t1 - t0) / 1e9;
             keysS = (t2 - t1) / 1e9;
         }

@@ -27,7 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -53,7 +53,7 @@ public final class Bootstrap {
     static final int READERS = 4;
     /**
      * People per state-store commit while merging. Small commits load faster here: with H2's load cache of
-     * 1 MB (see {@link StateStore#beginLoad}) the 1,000,000 × 3 bench took 79.7 s at 1,000, 81.3 s at
+     * 1 MB (see {@link StateStore#shrinkCache}) the 1,000,000 × 3 bench took 79.7 s at 1,000, 81.3 s at
      * 2,000 and 88.3 s at 10,000 (runs taken in turn; 500 was no faster than 1,000).
      */
     public static final int COMMIT_EVERY = 1_000;
@@ -114,8 +114,7 @@ public final class Bootstrap {
             new StateDao(c).wipe();
             c.commit();
             BulkLoad.prepare(c);
-            Optional<StateStore.LoadSettings> load = store.beginLoad(c);
-            boolean ended = false;
+            OptionalInt cache = store.shrinkCache(c);
             try {
                 wiped.run();
                 try (StagingFiles staging = new StagingFiles(scratch)) {
@@ -123,20 +122,11 @@ public final class Bootstrap {
                     marks.putAll(readAll(summary, staging));
                     merge(summary, staging);
                 }
-                // The load's settings go first: with them, the mark's commit would not be written at once.
-                store.endLoad(c, load);
-                ended = true;
-                Instant now = clock.instant();
-                new StateDao(c).setFact(DONE_FACT, now.toString(), now);
-                c.commit();
             } finally {
-                if (!ended) {
-                    try {
-                        store.endLoad(c, load);
-                    } catch (SQLException e) {   // never in place of the bootstrap's own failure; the next open sets them anyway
-                        LOG.warn("could not give the state store its settings back after the bootstrap's load: {}",
-                                e.getMessage());
-                    }
+                try {
+                    store.restoreCache(c, cache);
+                } catch (SQLException e) {   // never in place of the bootstrap's own failure; the next open sets it anyway
+                    LOG.warn("could not give the state store's page cache its size back: {}", e.getMessage());
                 }
             }
         }
@@ -278,6 +268,7 @@ public final class Bootstrap {
             try (Statement st = writer.createStatement()) {
                 st.executeUpdate("alter table account alter column global_id restart with " + (w.nextId + 1));
             }
+            new StateDao(writer).setFact(DONE_FACT, now.toString(), now);
             writer.commit();
         }
     }

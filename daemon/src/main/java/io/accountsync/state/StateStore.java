@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -219,82 +218,48 @@ public final class StateStore {
      * instead of 22 s (runs taken in turn, the size set in the URL).
      */
     static final int LOAD_CACHE_KB = 1024;
-    /**
-     * H2's WRITE_DELAY while a bootstrap loads the store, in ms: its commits (one per 1,000 people, and the
-     * writers' two per batch) are then written to the file at most this late, by H2's background writer,
-     * instead of each writing every changed page at once. A bootstrap that dies before its end leaves no
-     * bootstrap mark, so the next start wipes the store and begins again: nothing committed during the load
-     * needs to survive a crash. The bootstrap sets {@link #endLoad} before it commits its mark, so the mark and
-     * everything before it are written at that commit. The 1,000,000 × 3 bench: 57.6 and 54.2 s against
-     * 60.8 and 62.8 s with every commit written at once (runs taken in turn, AMD EPYC).
-     */
-    static final int LOAD_WRITE_DELAY_MS = 1000;
-    private volatile boolean loading;
-
-    /** What {@link #beginLoad} changed, to give back. */
-    public record LoadSettings(int cacheKb, int writeDelayMs) {
-    }
+    private volatile boolean loadCache;
 
     /**
-     * Sets H2 up for a bulk load: its page cache shrunk to {@link #LOAD_CACHE_KB} and its WRITE_DELAY raised to
-     * {@link #LOAD_WRITE_DELAY_MS}, on {@code c} and on every connection this store opens until {@link #endLoad}
-     * (H2 applies a URL's settings again at every connect, so they would otherwise come back with the next one).
-     * Returns what to give back; empty on other stores, which are left alone. A CLI command connecting meanwhile
-     * (AUTO_SERVER) gives H2 its settings back early, which costs only speed.
+     * Shrinks H2's page cache to {@link #LOAD_CACHE_KB} for a bulk load, on {@code c} and on every connection
+     * this store opens until {@link #restoreCache} (H2 applies a URL's settings again at every connect, so
+     * the size would otherwise come back with the next one); the size to give back. Empty on other stores,
+     * which are left alone. A CLI command connecting meanwhile (AUTO_SERVER) gives the cache its size back
+     * early, which costs only speed.
      */
-    public Optional<LoadSettings> beginLoad(Connection c) throws SQLException {
+    public OptionalInt shrinkCache(Connection c) throws SQLException {
         if (!isH2()) {
-            return Optional.empty();
+            return OptionalInt.empty();
         }
-        OptionalInt kb = h2Setting(c, "CACHE_SIZE");
-        OptionalInt delay = h2Setting(c, "WRITE_DELAY");
-        if (kb.isEmpty() || delay.isEmpty()) {
-            return Optional.empty();
+        OptionalInt kb = h2CacheKb(c);
+        if (kb.isPresent()) {
+            loadCache = true;
+            setCache(c, LOAD_CACHE_KB);
         }
-        loading = true;
-        setForLoad(c);
-        return Optional.of(new LoadSettings(kb.getAsInt(), delay.getAsInt()));
+        return kb;
     }
 
     /** H2's page cache size now, in KB (the database's setting: every connection sees the same). */
     static OptionalInt h2CacheKb(Connection c) throws SQLException {
-        return h2Setting(c, "CACHE_SIZE");
-    }
-
-    /** One of H2's database settings (every connection sees the same). */
-    static OptionalInt h2Setting(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select setting_value from information_schema.settings "
-                + "where setting_name = ?")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? OptionalInt.of(Integer.parseInt(rs.getString(1))) : OptionalInt.empty();
-            }
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select setting_value from information_schema.settings "
+                     + "where setting_name = 'CACHE_SIZE'")) {
+            return rs.next() ? OptionalInt.of(Integer.parseInt(rs.getString(1))) : OptionalInt.empty();
         }
     }
 
-    /**
-     * Gives H2 back what {@link #beginLoad} found. The WRITE_DELAY first: its commit (here) writes everything
-     * committed so far to the file.
-     */
-    public void endLoad(Connection c, Optional<LoadSettings> settings) throws SQLException {
-        loading = false;
-        if (settings.isPresent()) {
-            set(c, "WRITE_DELAY", settings.get().writeDelayMs());
-            set(c, "CACHE_SIZE", settings.get().cacheKb());
+    /** Gives H2's page cache back the size {@link #shrinkCache} found. */
+    public void restoreCache(Connection c, OptionalInt kb) throws SQLException {
+        loadCache = false;
+        if (kb.isPresent()) {
+            setCache(c, kb.getAsInt());
         }
     }
 
-    private static void setForLoad(Connection c) throws SQLException {
-        set(c, "CACHE_SIZE", LOAD_CACHE_KB);
-        set(c, "WRITE_DELAY", LOAD_WRITE_DELAY_MS);
-    }
-
-    /** Sets a database setting and commits: H2 keeps its row in the catalog locked until then. */
-    private static void set(Connection c, String name, int value) throws SQLException {
+    private static void setCache(Connection c, int kb) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.execute("SET " + name + " " + value);
+            st.execute("SET CACHE_SIZE " + kb);
         }
-        c.commit();
     }
 
     /** A new connection, auto-commit off. */
@@ -305,8 +270,8 @@ public final class StateStore {
             p.setProperty("password", password.reveal());
             Connection c = DriverManager.getConnection(url, p);
             c.setAutoCommit(false);
-            if (loading) {
-                setForLoad(c);   // the URL has just set the store's own values again
+            if (loadCache) {
+                setCache(c, LOAD_CACHE_KB);   // the URL has just set the store's own size again
             }
             return c;
         } catch (SQLException e) {

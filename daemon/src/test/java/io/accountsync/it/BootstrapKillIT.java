@@ -15,10 +15,10 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A daemon killed (kill -9) half a second into its first bootstrap's merge, after every read: the H2 state
- * store's commits reach its file up to a second late during that load, so the file holds some of them or
- * none. Started again, the daemon finds no bootstrap mark, bootstraps again from a wiped store, removes the
- * killed bootstrap's staging files, and every environment ends with the policy's result.
+ * A daemon killed (kill -9) half a second into its first bootstrap's merge, after every read: its H2 state
+ * store holds part of the merge, without keys, and no bootstrap mark. Started again, the daemon bootstraps
+ * again from a wiped store, removes the killed bootstrap's staging files, and every environment ends with
+ * the policy's result.
  */
 class BootstrapKillIT {
     private static final Path LOGS = Path.of("target", "it-logs");

@@ -32,17 +32,13 @@ final class BulkLoadChecks {
             dao.wipe();
             c.commit();
             BulkLoad.prepare(c);
-            java.util.Optional<io.accountsync.state.StateStore.LoadSettings> cache = store.beginLoad(c);
+            java.util.OptionalInt cache = store.shrinkCache(c);
             if (store.isH2()) {
-                assertThat(cache).as("the store's own settings").hasValue(new StateStore.LoadSettings(65536, 0));
+                assertThat(cache).as("the store's own cache").hasValue(65536);
                 assertThat(StateStore.h2CacheKb(c)).as("cache while loading").hasValue(StateStore.LOAD_CACHE_KB);
-                assertThat(StateStore.h2Setting(c, "WRITE_DELAY")).as("write delay while loading")
-                        .hasValue(StateStore.LOAD_WRITE_DELAY_MS);
-                try (Connection other = store.connect()) {   // its URL sets the store's values again
+                try (Connection other = store.connect()) {   // its URL sets the store's size again
                     assertThat(StateStore.h2CacheKb(other)).as("cache while loading, after another connect")
                             .hasValue(StateStore.LOAD_CACHE_KB);
-                    assertThat(StateStore.h2Setting(other, "WRITE_DELAY")).as("write delay while loading, after another connect")
-                            .hasValue(StateStore.LOAD_WRITE_DELAY_MS);
                 }
             } else {
                 assertThat(cache).as("other stores are left alone").isEmpty();
@@ -60,14 +56,11 @@ final class BulkLoadChecks {
             }
             c.commit();
             BulkLoad.build(c);
-            store.endLoad(c, cache);
+            store.restoreCache(c, cache);
             if (store.isH2()) {
                 assertThat(StateStore.h2CacheKb(c)).as("cache after the load").hasValue(65536);
-                assertThat(StateStore.h2Setting(c, "WRITE_DELAY")).as("write delay after the load").hasValue(0);
                 try (Connection other = store.connect()) {
                     assertThat(StateStore.h2CacheKb(other)).as("cache after the load, after another connect").hasValue(65536);
-                    assertThat(StateStore.h2Setting(other, "WRITE_DELAY")).as("write delay after the load, after another connect")
-                            .hasValue(0);
                 }
             }
             BulkLoad.build(c);   // nothing missing: nothing to do
