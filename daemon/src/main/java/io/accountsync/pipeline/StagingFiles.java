@@ -18,7 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bootstrap's staging area: every local account read, sorted by correlation key without holding
@@ -32,10 +35,11 @@ import java.util.stream.Stream;
  * run in memory, its own run files), and the merge reads every run file whatever wrote it.
  *
  * <p>The files live in a directory of their own beside the state store and are deleted on close; a
- * bootstrap that dies leaves nothing the next one would read (it starts with a fresh directory).
+ * bootstrap that dies leaves nothing the next one would read (it starts with a fresh directory), and the
+ * next one deletes what it left ({@link #removeLeftovers}).
  */
 final class StagingFiles implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StagingFiles.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StagingFiles.class);
     /**
      * Rows a writer sorts in memory before it writes them out as a run. With three environments read at once,
      * three such runs are in memory at the same time.
@@ -47,7 +51,7 @@ final class StagingFiles implements AutoCloseable {
 
     private final Path dir;
     private final List<Path> runs = new ArrayList<>();
-    private final java.util.concurrent.atomic.AtomicLong rows = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong rows = new AtomicLong();
 
     /** A person: the correlation key and every local account that has it. */
     record Person(String key, List<BootstrapMerger.Local> locals) {
