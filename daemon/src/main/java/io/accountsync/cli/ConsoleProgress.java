@@ -4,6 +4,7 @@ import io.accountsync.pipeline.BootstrapProgress;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * Bootstrap progress: a bar redrawn in place on a terminal, plain lines (at most one per second per
@@ -45,9 +46,9 @@ final class ConsoleProgress implements BootstrapProgress {
     }
 
     private void readLine(boolean force) {
-        StringBuilder b = new StringBuilder("reading ");
-        reads.forEach((env, n) -> b.append(b.length() > 8 ? ", " : "").append(env).append(": ").append(n));
-        line(b.append(" accounts").toString(), force);
+        StringJoiner counts = new StringJoiner(", ", "reading ", " accounts");
+        reads.forEach((env, n) -> counts.add(env + ": " + n));
+        line(counts.toString(), force);
     }
 
     @Override

@@ -159,7 +159,8 @@ public final class Bootstrap {
                     new ExecutorCompletionService<>(pool);
             Map<Future<FullReader.ReadMark>, String> reads = new HashMap<>();
             for (EnvironmentRuntime env : readable) {
-                reads.put(done.submit(() -> stage(env, summary.env(env.name()), staging)), env.name());
+                BootstrapSummary.Counts counts = summary.env(env.name());   // here: the readers only update their own
+                reads.put(done.submit(() -> stage(env, counts, staging)), env.name());
             }
             Map<String, FullReader.ReadMark> byEnv = new HashMap<>();
             for (int i = 0; i < readable.size(); i++) {

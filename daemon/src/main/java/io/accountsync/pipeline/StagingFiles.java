@@ -122,7 +122,6 @@ final class StagingFiles implements AutoCloseable {
 
         void add(String key, BootstrapMerger.Local l) throws IOException {
             run.add(new Row(key, l));
-            rows.incrementAndGet();
             if (run.size() >= RUN_ROWS) {
                 writeRun();
             }
@@ -133,6 +132,7 @@ final class StagingFiles implements AutoCloseable {
                 return;
             }
             run.sort(ORDER);
+            rows.addAndGet(run.size());   // once per run, not per row: the readers share the counter
             Path f;
             synchronized (runs) {
                 f = dir.resolve("run" + runs.size());
@@ -157,7 +157,7 @@ final class StagingFiles implements AutoCloseable {
         return new Writer();
     }
 
-    /** The local accounts staged so far, by every writer. */
+    /** The local accounts in every run written so far (all of them once every writer is closed). */
     long rows() {
         return rows.get();
     }
