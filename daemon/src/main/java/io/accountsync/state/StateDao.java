@@ -251,12 +251,21 @@ public final class StateDao {
         return outbox(env, 0, limit);
     }
 
+    /**
+     * A page of one environment's outbox. Ordered by the whole (env, id) index although env is fixed: H2 walks
+     * an index in order only for an ORDER BY on its leading columns. Ordered by id alone, it read and sorted the
+     * environment's whole outbox for every page (209,000 patches of a bootstrap: 82% of the writers' CPU).
+     */
+    public static final String OUTBOX_PAGE = "select id, global_id, local_key, username, kind, payload, reason, "
+            + "source_time, expected from outbox where env = ? and id > ? order by env, id fetch first ? rows only";
+    /** One account's audit log, in the (global_id, id) index's order (see {@link #OUTBOX_PAGE}). */
+    public static final String AUDIT_OF_ACCOUNT = "select id, env, action, fields, detail, source_time, at from audit_log "
+            + "where global_id = ? order by global_id, id";
+
     /** The first {@code limit} patches waiting for {@code env} after outbox entry {@code afterId}, in order. */
     public List<OutboxEntry> outbox(String env, long afterId, int limit) throws SQLException {
         List<OutboxEntry> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "select id, global_id, local_key, username, kind, payload, reason, source_time, expected from outbox"
-                        + " where env = ? and id > ? order by id fetch first ? rows only")) {
+        try (PreparedStatement ps = c.prepareStatement(OUTBOX_PAGE)) {
             ps.setString(1, env);
             ps.setLong(2, afterId);
             ps.setInt(3, limit);
@@ -626,8 +635,7 @@ public final class StateDao {
 
     public List<AuditEntry> auditLog(long globalId) throws SQLException {
         List<AuditEntry> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "select id, env, action, fields, detail, source_time, at from audit_log where global_id = ? order by id")) {
+        try (PreparedStatement ps = c.prepareStatement(AUDIT_OF_ACCOUNT)) {
             ps.setLong(1, globalId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

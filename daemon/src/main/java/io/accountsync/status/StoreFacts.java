@@ -64,12 +64,16 @@ public record StoreFacts(Map<String, EnvRow> envs, Map<String, Pending> pending,
     }
 
     /**
-     * When the oldest patch waiting for {@code env} was planned; empty when none waits. Uses the
-     * outbox's (env, id) index: ids grow with time, so the lowest id is the oldest entry.
+     * The oldest patch waiting for an environment: ids grow with time, so the lowest id is the oldest entry.
+     * Ordered by the whole (env, id) index, which H2 then reads in order and stops after one row (see
+     * {@link io.accountsync.state.StateDao#OUTBOX_PAGE}).
      */
+    public static final String OLDEST_PENDING = "select created_at from outbox where env = ? order by env, id "
+            + "fetch first 1 rows only";
+
+    /** When the oldest patch waiting for {@code env} was planned; empty when none waits. */
     public static Optional<Instant> oldestPending(Connection c, String env) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select created_at from outbox where env = ? order by id")) {
-            ps.setMaxRows(1);
+        try (PreparedStatement ps = c.prepareStatement(OLDEST_PENDING)) {
             ps.setString(1, env);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.ofNullable(instant(rs.getTimestamp(1))) : Optional.empty();
