@@ -375,13 +375,16 @@ public final class StateDao {
                 globalId, rs.getString(7), rs.getString(8), rs.getTimestamp(9).toInstant());
     }
 
+    /** {@link #isQuarantined}'s question, answered from the (global_id, env, stage) index (schema version 3). */
+    public static final String QUARANTINE_LOOKUP = "select 1 from quarantine where env = ? and stage = ? and global_id = ? "
+            + "and payload = ?";
+
     /**
      * Whether a value of this account and these fields is already quarantined for the environment
      * at this stage (a create refused a value, then the repair after its echo is refused the same way).
      */
     public boolean isQuarantined(String env, String stage, long globalId, String payload) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select 1 from quarantine where env = ? and stage = ? and global_id = ? and payload = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(QUARANTINE_LOOKUP)) {
             ps.setString(1, env);
             ps.setString(2, stage);
             ps.setLong(3, globalId);

@@ -55,12 +55,12 @@ final class CanonicalMigrationChecks {
         }
         StateStore store = new StateStore(url, user, Secret.of(password));
         assertThat(store.version().current()).isEqualTo("1");
-        assertThat(store.version().pending()).isEqualTo(1);
+        assertThat(store.version().pending()).isEqualTo(2);
         assertThatThrownBy(store::openForUse).isInstanceOf(StateStoreException.class)
-                .hasMessageContaining("needs an upgrade from schema version 1 to 2");
+                .hasMessageContaining("needs an upgrade from schema version 1 to 3");
         store.upgrade(CLOCK);
         store.openForUse();
-        assertThat(store.version().current()).isEqualTo("2");
+        assertThat(store.version().current()).isEqualTo("3");
         try (Connection c = store.connect()) {
             StateDao dao = new StateDao(c);
             assertThat(dao.canonical(1)).isEqualTo(Map.of(

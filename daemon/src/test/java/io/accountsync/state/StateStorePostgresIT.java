@@ -26,7 +26,7 @@ class StateStorePostgresIT {
     @Test
     void shouldCreateTheSchemaAndKeepStateOnPostgres() throws Exception {
         StateStore store = new StateStore(pg.jdbcUrl(database), pg.user(), Secret.of(pg.password())).openForUse();
-        assertThat(store.version().current()).isEqualTo("2");
+        assertThat(store.version().current()).isEqualTo("3");
         Instant now = Instant.parse("2026-02-03T04:05:06Z");
         try (Connection c = store.connect()) {
             StateDao dao = new StateDao(c);

@@ -27,7 +27,7 @@ class StateStoreTest {
     void shouldCreateANewStoreAtTheCurrentVersion() throws Exception {
         StateStore store = new StateStore(url(), null, null).openForUse();
         assertThat(store.version().upToDate()).isTrue();
-        assertThat(store.version().current()).isEqualTo("2");
+        assertThat(store.version().current()).isEqualTo("3");
         try (Connection c = store.connect()) {
             assertThat(new StateDao(c).count("account")).isZero();
         }
@@ -65,7 +65,7 @@ class StateStoreTest {
         StateStore newer = new StateStore(url(), null, null, StateStore.MIGRATIONS, "classpath:db/state-next");
         assertThat(newer.version().pending()).isEqualTo(1);
         assertThatThrownBy(newer::openForUse).isInstanceOf(StateStoreException.class)
-                .hasMessageContaining("needs an upgrade from schema version 2 to 900")
+                .hasMessageContaining("needs an upgrade from schema version 3 to 900")
                 .hasMessageContaining("accountsync upgrade -c");
     }
 
@@ -100,7 +100,7 @@ class StateStoreTest {
     void shouldMoveTheCanonicalValuesOfAVersion1StoreIntoTheAccountRows() throws Exception {
         StateStore store = CanonicalMigrationChecks.check(url(), "", "");
         assertThat(java.nio.file.Files.list(dir.resolve("state")).map(p -> p.getFileName().toString()))
-                .as("the store copied aside first").contains("accountsync.mv.db.before-v2-20260501-100000");
+                .as("the store copied aside first").contains("accountsync.mv.db.before-v3-20260501-100000");
         assertThat(store.version().upToDate()).isTrue();
     }
 
@@ -118,10 +118,16 @@ class StateStoreTest {
                     + "current_timestamp, current_timestamp from system_range(1, 3000)");
             st.execute("insert into audit_log (global_id, env, action, at) "
                     + "select mod(x, 50), 'a', 'change', current_timestamp from system_range(1, 3000)");
+            st.execute("insert into quarantine (env, stage, global_id, reason, payload, created_at) "
+                    + "select 'a', 'apply', x, 'too long', 'fields display_name', current_timestamp from system_range(1, 3000)");
             c.commit();
             assertThat(scanned(c, StateDao.OUTBOX_PAGE, "b", 0L, 10)).isLessThanOrEqualTo(11);
             assertThat(scanned(c, io.accountsync.status.StoreFacts.OLDEST_PENDING, "c")).isLessThanOrEqualTo(2);
             assertThat(scanned(c, StateDao.AUDIT_OF_ACCOUNT, 7L)).isLessThanOrEqualTo(61);
+            assertThat(plan(c, StateDao.QUARANTINE_LOOKUP, "a", "apply", 2999L, "fields display_name"))
+                    .contains("QUARANTINE_ACCOUNT_IDX").contains("scanCount: 2 ");
+            assertThat(new StateDao(c).isQuarantined("a", "apply", 2999, "fields display_name")).isTrue();
+            assertThat(new StateDao(c).isQuarantined("a", "apply", 2999, "fields email")).isFalse();
             assertThat(new StateDao(c).outbox("b", 10)).hasSize(10)
                     .extracting(OutboxEntry::id).isSorted().first().isEqualTo(1L);
             assertThat(new StateDao(c).auditLog(7)).hasSize(60).extracting(StateDao.AuditEntry::id).isSorted();
@@ -130,17 +136,22 @@ class StateStoreTest {
 
     /** Rows H2 read to answer {@code sql} (EXPLAIN ANALYZE's scan count), and that it needed no sort of its own. */
     private static long scanned(Connection c, String sql, Object... params) throws Exception {
+        String plan = plan(c, sql, params);
+        assertThat(plan).as(plan).contains("index sorted");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("scanCount: (\\d+)").matcher(plan);
+        assertThat(m.find()).as(plan).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** H2's EXPLAIN ANALYZE of {@code sql} with these parameters. */
+    private static String plan(Connection c, String sql, Object... params) throws Exception {
         try (java.sql.PreparedStatement ps = c.prepareStatement("explain analyze " + sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
-                String plan = rs.getString(1);
-                assertThat(plan).as(plan).contains("index sorted");
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("scanCount: (\\d+)").matcher(plan);
-                assertThat(m.find()).as(plan).isTrue();
-                return Long.parseLong(m.group(1));
+                return rs.getString(1);
             }
         }
     }
